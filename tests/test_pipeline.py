@@ -1,0 +1,163 @@
+"""The pipeline fails loudly, saying what and where, when a contributor breaks something.
+
+Each test copies a tiny project (this repository's pipeline, tests and config, with one demo chapter), breaks
+one thing in it, and runs the real test command or the real strict build on it.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from snippets.pipeline.sections import ROOT
+
+DEMO = '''\
+# --8<-- [start:hello]
+print("2 + 2 =", 2 + 2)
+# --8<-- [end:hello]
+
+# --8<-- [start:index]
+values = [10, 20, 30]
+print(values[1])
+# --8<-- [end:index]
+'''
+
+PAGE = '''\
+# {title}
+
+## {heading}
+
+```python
+--8<-- "snippets/demo.py:hello"
+```
+
+??? note "{heading}"
+
+    ```python
+    --8<-- "snippets/demo.py:index"
+    ```
+'''
+
+
+def run(project, *command):
+    done = subprocess.run([sys.executable, "-m", *command], cwd=project, capture_output=True, text=True)
+    return done.returncode, done.stdout + done.stderr
+
+
+def run_tests(project):
+    return run(project, "pytest", "-p", "no:cacheprovider", "-q")
+
+
+def strict_build(project):
+    return run(project, "mkdocs", "build", "--strict", "--site-dir", str(project / "site"))
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    project = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "snippets" / "pipeline", project / "snippets" / "pipeline",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "snippets" / "__init__.py").write_text("")
+    (project / "snippets" / "demo.py").write_text(DEMO)
+    shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
+    (project / "tests").mkdir()
+    for name in ("conftest.py", "test_pages.py", "test_records.py"):
+        shutil.copy(ROOT / "tests" / name, project / "tests" / name)
+    shutil.copy(ROOT / "pytest.ini", project / "pytest.ini")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(re.sub(r"(?ms)^nav:.*?\n\n", "", config), encoding="utf-8")
+    for language, title, heading in (("zh", "演示", "第一节"), ("en", "Demo", "First section")):
+        (project / "docs" / language).mkdir()
+        anchor = heading.lower().replace(" ", "-")
+        (project / "docs" / language / "index.md").write_text(f"# {title}\n\n[{heading}](demo.md#{anchor})\n")
+        (project / "docs" / language / "demo.md").write_text(PAGE.format(title=title, heading=heading))
+    code, output = run(project, "snippets.pipeline.regenerate")
+    assert code == 0, output
+    return project
+
+
+@pytest.fixture
+def project(base, tmp_path):
+    copy = tmp_path / "project"
+    shutil.copytree(base, copy)
+    return copy
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_intact_project_passes_tests_and_build(project):
+    code, output = run_tests(project)
+    assert code == 0, output
+    assert "passed" in output
+    code, output = strict_build(project)
+    assert code == 0, output
+
+
+def test_a_broken_snippet_names_the_page_line_and_the_snippet_line(project):
+    edit(project / "snippets" / "demo.py", "values[1]", "values[7]")
+    code, output = run_tests(project)
+    assert code != 0
+    assert "docs/zh/demo.md:12" in output and "docs/en/demo.md:12" in output
+    assert 'snippets/demo.py", line 7' in output and "IndexError: list index out of range" in output
+
+
+def test_a_changed_printed_number_fails_with_a_diff_and_the_command_to_rerecord(project):
+    edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 3)")
+    code, output = run_tests(project)
+    assert code != 0
+    assert "docs/outputs/demo/cpu/hello.txt is stale" in output
+    assert "-2 + 2 = 4" in output and "+2 + 2 = 5" in output
+    assert "python -m snippets.pipeline.regenerate snippets/demo.py" in output
+    code, output = strict_build(project)
+    assert code != 0 and "snippets/demo.py" in output and "regenerate" in output
+
+
+def test_a_hand_edited_output_fails(project):
+    edit(project / "docs" / "outputs" / "demo" / "cpu" / "hello.txt", "4", "5")
+    code, output = run_tests(project)
+    assert code != 0 and "hello.txt is stale" in output
+
+
+def test_a_deleted_section_fails_tests_and_build(project):
+    edit(project / "snippets" / "demo.py", "# --8<-- [start:index]\n", "")
+    edit(project / "snippets" / "demo.py", "# --8<-- [end:index]\n", "")
+    code, output = run_tests(project)
+    assert code != 0
+    assert "snippets/demo.py:5: code outside any section" in output
+    code, output = strict_build(project)
+    assert code != 0
+
+
+def test_a_missing_twin_fails(project):
+    (project / "docs" / "en" / "demo.md").unlink()
+    code, output = run_tests(project)
+    assert code != 0
+    assert "docs/zh/demo.md has no en twin: create docs/en/demo.md" in output
+
+
+def test_twins_that_show_different_code_fail(project):
+    edit(project / "docs" / "en" / "demo.md", "demo.py:hello", "demo.py:index")
+    code, output = run_tests(project)
+    assert code != 0
+    assert "code block 1 differs between twins" in output
+
+
+def test_code_written_on_a_page_fails(project):
+    edit(project / "docs" / "en" / "demo.md", '--8<-- "snippets/demo.py:hello"', 'print("typed by hand")')
+    code, output = run_tests(project)
+    assert code != 0
+    assert "docs/en/demo.md:6: python code written on the page" in output
+
+
+@pytest.mark.parametrize("link", ["missing.md", "demo.md#no-such-heading"])
+def test_a_dead_link_or_anchor_fails_the_build(project, link):
+    edit(project / "docs" / "en" / "index.md", "(demo.md#first-section)", f"({link})")
+    code, output = strict_build(project)
+    assert code != 0
+    assert "en/index.md" in output

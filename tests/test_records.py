@@ -1,0 +1,26 @@
+"""Each chapter's records (docs/outputs/) are exactly what a fresh run of its code shows, made with the code,
+package versions and device of this machine, with no leftovers from sections that no longer exist.
+The per-section comparison happens in each page's code block; this checks the chapter as a whole."""
+
+import pytest
+from conftest import chapter_device, chapter_run
+
+from snippets.pipeline import records
+from snippets.pipeline.sections import ROOT, chapters
+
+
+@pytest.mark.parametrize("path", chapters())
+def test_records_match_a_fresh_run(path):
+    runs = list(chapter_run(path).values())
+    failed = next((run for run in runs if run.error), None)
+    if failed:
+        pytest.skip(f"{failed.section.where} raised; its code block on the page reports it")
+    problems = records.problems(path, chapter_device(path), runs)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_records_without_a_chapter():
+    names = {path.split("/")[-1].removesuffix(".py") for path in chapters()}
+    for folder in sorted(records.OUTPUTS.iterdir()):
+        assert folder.name in names, (f"{folder.relative_to(ROOT)}/ records a chapter that no page shows; "
+                                      f"delete it")
