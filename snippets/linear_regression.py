@@ -91,7 +91,7 @@ def train_in_batches(batch_size, lr=0.1, n_epochs=50, seed=0):
 
 for name, size in [("batch", 80), ("mini-batch", 16), ("stochastic", 1)]:
     a_, b_, updates = train_in_batches(size)
-    print(f"{name:>10} (batch size {size:2}): {updates:4} updates in 50 epochs -> a = {a_:.4f}, b = {b_:.4f}")
+    print(f"{name:>10}, batch size {size:2}: {updates:4} updates, a = {a_:.4f}, b = {b_:.4f}")
 # --8<-- [end:mini-batch]
 
 # --8<-- [start:exercise-lr]

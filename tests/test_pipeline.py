@@ -63,7 +63,7 @@ def base(tmp_path_factory):
     (project / "snippets" / "demo.py").write_text(DEMO)
     shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
     (project / "tests").mkdir()
-    for name in ("conftest.py", "test_pages.py", "test_records.py"):
+    for name in ("markdown_blocks.py", "test_pages.py", "test_records.py"):
         shutil.copy(ROOT / "tests" / name, project / "tests" / name)
     shutil.copy(ROOT / "pytest.ini", project / "pytest.ini")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

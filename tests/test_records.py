@@ -3,10 +3,9 @@ package versions and device of this machine, with no leftovers from sections tha
 The per-section comparison happens in each page's code block; this checks the chapter as a whole."""
 
 import pytest
-from conftest import chapter_device, chapter_run
-
 from snippets.pipeline import records
 from snippets.pipeline.sections import ROOT, chapters
+from tests.markdown_blocks import chapter_device, chapter_run
 
 
 @pytest.mark.parametrize("path", chapters())

@@ -87,7 +87,8 @@ def _markdown(text, images, page_dir, labels):
     lines = []
     if text:
         ticks = "`" * max(3, max((len(run) + 1 for run in text.split() if set(run) == {"`"}), default=3))
-        lines += [f'{ticks}text title="{labels["output"]}"', *text.rstrip("\n").split("\n"), ticks, ""]
+        lines += [f'{ticks}{{ .text .recorded-output title="{labels["output"]}" }}', *text.rstrip("\n").split("\n"),
+                  ticks, ""]
     for image in images:
         src = posixpath.relpath(image.relative_to(DOCS).as_posix(), page_dir or ".")
         lines += [f'![{labels["graph"]}: {image.stem}]({src}){{ .recorded-graph loading=lazy }}', ""]
@@ -99,6 +100,6 @@ def _stamp(path, labels):
     for device in DEVICES:
         run = records.read_run(path, device)
         if run and run["code"] == records.code_hash(path):
-            parts.append(f"{labels[device]} ({run['hardware']}), PyTorch {run['torch']}, NumPy {run['numpy']}, "
+            parts.append(f"{labels[device]}: {run['hardware']}, PyTorch {run['torch']}, NumPy {run['numpy']}, "
                          f"Python {run['python']}")
     return f'\n\n<p class="page-stamp">{labels["verified"]} {"; ".join(parts)}.</p>\n' if parts else ""

@@ -1,4 +1,4 @@
-"""Wire pytest-markdown-docs to the snippet pipeline.
+"""The pytest plugin (loaded by pytest.ini) that wires pytest-markdown-docs to the snippet pipeline.
 
 pytest-markdown-docs collects every python fence of every page under docs/ (both languages). Here:
 - the parser also sees fences nested in tabs and admonitions (exercise solutions are folded in `???` blocks);
@@ -24,10 +24,6 @@ from snippets.pipeline.sections import INCLUDE, ROOT, SnippetError, read_section
 NESTED_FENCE = re.compile(r"^[ \t]+(`{3,}|~{3,})")
 
 
-def pytest_configure(config):
-    config.option.markdowndocs = True
-
-
 def _unindent_nested_fences(state):
     """Make fences inside `???`, `!!!` and `===` blocks top-level fences, keeping every line number."""
     lines, fence = state.src.split("\n"), None
@@ -42,7 +38,7 @@ def _unindent_nested_fences(state):
     state.src = "\n".join(lines)
 
 
-@pytest.hookimpl
+@pytest.hookimpl(tryfirst=True)  # before pytest-markdown-docs' own parser
 def pytest_markdown_docs_markdown_it():
     parser = MarkdownIt("commonmark")
     parser.core.ruler.before("block", "unindent_nested_fences", _unindent_nested_fences)
