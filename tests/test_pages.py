@@ -3,7 +3,8 @@ chapter page shows all of its snippet file, in order, so that the page is the wh
 
 import pytest
 
-from snippets.pipeline.sections import DOCS, ROOT, SnippetError, chapters, page_includes, pages, read_sections
+from snippets.pipeline.sections import (DOCS, ROOT, SnippetError, chapters, language_of, page_includes, pages,
+                                        read_sections, step_of)
 
 LANGUAGES = ("zh", "en")
 
@@ -30,7 +31,7 @@ def test_twins_show_the_same_code(page):
         pytest.skip(f"{other} is missing (test_page_has_a_twin says so)")
     mine, theirs = page_includes(page), page_includes(other)
     for position, (a, b) in enumerate(zip(mine, theirs), 1):
-        if (a.path, a.name) != (b.path, b.name):
+        if (a.path, step_of(a.name)) != (b.path, step_of(b.name)):
             pytest.fail(f"code block {position} differs between twins: {page}:{a.line} includes "
                         f"{a.path}:{a.name} but {other}:{b.line} includes {b.path}:{b.name}; "
                         f"both languages must include the same sections in the same order")
@@ -53,8 +54,13 @@ def test_page_shows_its_whole_chapter(page):
         names = error
     if isinstance(names, Exception):
         pytest.fail(f"{page}:{includes[0].line}: {names}")
+    language = page.split("/")[1]
+    names = [name for name in names if language_of(name) in (None, language)]
     shown = [include.name for include in includes]
     for include in includes:
+        if language_of(include.name) not in (None, language):
+            pytest.fail(f"{page}:{include.line}: section '{include.name}' is the {language_of(include.name)} "
+                        f"version of its step; a {language} page shows '{step_of(include.name)}-{language}'")
         if include.name not in names:
             pytest.fail(f"{page}:{include.line}: {include.path} has no section '{include.name}'")
         if shown.count(include.name) > 1:

@@ -6,6 +6,9 @@ A snippet file is a chapter's whole code, cut into sections by pymdownx.snippets
     ...code...
     # --8<-- [end:make-data]
 
+A section named `<step>-zh` or `<step>-en` is one language's version of the same step (a plot labelled in
+that language, say): the zh page shows `<step>-zh` where the en page shows `<step>-en`.
+
 A page shows a section with a fence holding only an include line:
 
     ```python
@@ -23,6 +26,21 @@ DOCS = ROOT / "docs"
 MARKER = re.compile(r"^\s*#\s*-+8<-+\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]\s*$")
 INCLUDE = re.compile(r'^\s*-+8<-+\s+"(?P<path>[^":]+):(?P<name>[\w-]+)"\s*$')
 FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<ticks>`{3,}|~{3,})\s*(?P<info>.*)$")
+
+
+LANGUAGE_VARIANT = re.compile(r"^(?P<step>.+)-(?P<language>zh|en)$")
+
+
+def language_of(name: str) -> str | None:
+    """The language a section is written for, or None for a section that both languages show."""
+    variant = LANGUAGE_VARIANT.match(name)
+    return variant["language"] if variant else None
+
+
+def step_of(name: str) -> str:
+    """A section's name without its language suffix: twins show the same steps."""
+    variant = LANGUAGE_VARIANT.match(name)
+    return variant["step"] if variant else name
 
 
 class SnippetError(Exception):
