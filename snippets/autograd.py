@@ -1,4 +1,4 @@
-# Chapter: autograd and the dynamic computation graph.
+# Chapter: parameters and autograd.
 # Pages: docs/zh/autograd.md, docs/en/autograd.md
 
 # --8<-- [start:data]
@@ -25,6 +25,18 @@ b = torch.randn(1, requires_grad=True, device=device)
 print(a, b)
 print("leaf tensors:", a.is_leaf, b.is_leaf, "| gradients so far:", a.grad, b.grad)
 # --8<-- [end:parameters]
+
+# --8<-- [start:to-device-pitfall]
+torch.manual_seed(42)
+moved = torch.randn(1, requires_grad=True).to(device)
+print("after .to(device):", moved, "| leaf:", moved.is_leaf)
+# --8<-- [end:to-device-pitfall]
+
+# --8<-- [start:requires-grad-in-place]
+late = torch.randn(1).to(device)
+late.requires_grad_()
+print("requires_grad_() afterwards:", late, "| leaf:", late.is_leaf)
+# --8<-- [end:requires-grad-in-place]
 
 # --8<-- [start:backward]
 yhat = a + b * x_train
@@ -93,42 +105,46 @@ except RuntimeError as err:
     print("RuntimeError:", err)
 # --8<-- [end:mistake-inplace]
 
-# --8<-- [start:graph-setup]
-from torchviz import make_dot
+# --8<-- [start:data-vs-detach]
+w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
 
+out = w.sigmoid()
+out.data.zero_()  # changes out behind autograd's back
+out.sum().backward()
+print("after changing .data:", w.grad)
+
+w.grad = None
+out = w.sigmoid()
+out.detach().zero_()  # detach() shares the data, but autograd notices the change
+try:
+    out.sum().backward()
+except RuntimeError as err:
+    print("RuntimeError:", err)
+
+with torch.no_grad():
+    sig = w.sigmoid()
+    print("the right gradient:   ", sig * (1 - sig))
+# --8<-- [end:data-vs-detach]
+
+# --8<-- [start:exercise-forget-zero]
 torch.manual_seed(42)
 a = torch.randn(1, requires_grad=True, device=device)
 b = torch.randn(1, requires_grad=True, device=device)
 
-yhat = a + b * x_train
-error = yhat - y_train
-loss = (error**2).mean()
-# --8<-- [end:graph-setup]
+for epoch in range(100):
+    loss = ((a + b * x_train - y_train) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        a -= lr * a.grad
+        b -= lr * b.grad
+    if epoch % 25 == 0 or epoch == 99:
+        print(f"epoch {epoch:2}: loss = {loss.item():.4g}")
+# --8<-- [end:exercise-forget-zero]
 
-# --8<-- [start:graph-yhat]
-make_dot(yhat, params={"a": a, "b": b})
-# --8<-- [end:graph-yhat]
-
-# --8<-- [start:graph-error]
-make_dot(error, params={"a": a, "b": b})
-# --8<-- [end:graph-error]
-
-# --8<-- [start:graph-loss]
-make_dot(loss, params={"a": a, "b": b})
-# --8<-- [end:graph-loss]
-
-# --8<-- [start:graph-no-grad]
-a_fixed = torch.randn(1, device=device)  # requires_grad is False by default
-yhat = a_fixed + b * x_train
-print("requires grad:", a_fixed.requires_grad, b.requires_grad, yhat.requires_grad)
-make_dot(yhat, params={"b": b})
-# --8<-- [end:graph-no-grad]
-
-# --8<-- [start:graph-control-flow]
+# --8<-- [start:exercise-leaves]
 yhat = a + b * x_train
 loss = ((yhat - y_train) ** 2).mean()
-if loss > 0.5:  # plain Python decides, on this run's value, which operations enter the graph
-    loss = loss + (b * x_train).abs().mean()
-print(f"loss = {loss.item():.4f}")
-make_dot(loss, params={"a": a, "b": b})
-# --8<-- [end:graph-control-flow]
+for name, t in [("a", a), ("x_train", x_train), ("yhat", yhat), ("loss", loss)]:
+    grad_fn = type(t.grad_fn).__name__ if t.grad_fn else None
+    print(f"{name:>7}: requires_grad={t.requires_grad!s:5}  is_leaf={t.is_leaf!s:5}  grad_fn={grad_fn}")
+# --8<-- [end:exercise-leaves]

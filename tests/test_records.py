@@ -23,3 +23,12 @@ def test_no_records_without_a_chapter():
     for folder in sorted(records.OUTPUTS.iterdir()):
         assert folder.name in names, (f"{folder.relative_to(ROOT)}/ records a chapter that no page shows; "
                                       f"delete it")
+
+
+@pytest.mark.parametrize("path", [path for path in chapters() if records.uses_torch(path)])
+def test_cuda_outputs_are_checked_on_a_gpu(path):
+    """On a GPU machine the page blocks above check the CUDA records; here, say plainly that they are not."""
+    if chapter_device(path) != "cuda":
+        pytest.skip(f"no CUDA device here: the CUDA outputs of {path} are checked on a GPU machine "
+                    f"(.github/workflows/gpu.yml)")
+    assert records.read_run(path, "cuda") is not None, f"{path} has no CUDA records; {records.REGENERATE} {path}"

@@ -33,6 +33,7 @@ def run_chapter(path: str) -> list[SectionRun]:
     """Run every section of a snippet file in file order; stop at the first that raises."""
     namespace = {"__name__": "__main__"}
     runs = []
+    _take_figures()  # a figure left open by an earlier chapter in this process is not this chapter's
     for section in read_sections(path):
         run = SectionRun(section)
         runs.append(run)
@@ -43,8 +44,6 @@ def run_chapter(path: str) -> list[SectionRun]:
         except BaseException as error:  # noqa: BLE001 - a reader's code may raise anything
             run.error = _format_error(section, error)
             break
-        finally:
-            run.images += _take_figures()
     return runs
 
 
@@ -68,8 +67,13 @@ def _run_section(section: Section, namespace: dict, run: SectionRun) -> None:
             warnings.showwarning = show_warning
             exec(compile(tree, filename, "exec"), namespace)
             value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace) if last else None
+            run.images += _take_figures()  # drawing may warn too (a missing glyph, say): part of the output
     finally:
         run.output = shown.getvalue()
+    address = re.search(r".*\bat 0x[0-9a-fA-F]+.*", run.output)
+    if address:
+        raise SnippetError(f"{section.where}: section '{section.name}' prints a memory address, which changes on "
+                           f"every run: {address[0].strip()!r}; print something stable instead")
     if value is None:
         return
     if type(value).__name__ != "Digraph":

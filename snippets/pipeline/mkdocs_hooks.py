@@ -23,6 +23,7 @@ LABELS = {
            "cpu": "CPU", "cuda": "CUDA GPU"},
 }
 DEVICES = ("cpu", "cuda")
+VERIFIED_MARKER = "<!-- verified-versions -->"  # a page may ask for the versions every chapter was verified with
 
 serving = False
 
@@ -50,6 +51,7 @@ def on_page_markdown(markdown, page, config, files):
         includes = page_includes(f"docs/{page.file.src_uri}", markdown)
     except SnippetError as error:
         raise PluginError(str(error)) from None
+    markdown = markdown.replace(VERIFIED_MARKER, _stamp(chapters(), labels).strip())
     if not includes:
         return markdown
     lines = markdown.split("\n")
@@ -60,7 +62,7 @@ def on_page_markdown(markdown, page, config, files):
     for fence_end in sorted(fences, reverse=True):
         shown = _shown_under_fence(fences[fence_end], page_dir, labels)
         lines[fence_end:fence_end] = [fences[fence_end][0].indent + line if line else "" for line in shown]
-    return "\n".join(lines) + _stamp(includes[0].path, labels)
+    return "\n".join(lines) + _stamp([includes[0].path], labels)
 
 
 def _shown_under_fence(includes, page_dir, labels):
@@ -95,11 +97,14 @@ def _markdown(text, images, page_dir, labels):
     return lines
 
 
-def _stamp(path, labels):
+def _stamp(paths, labels):
+    """Where the outputs of these chapters were recorded: device, hardware and versions, from their records."""
     parts = []
     for device in DEVICES:
-        run = records.read_run(path, device)
-        if run and run["code"] == records.code_hash(path):
-            parts.append(f"{labels[device]}: {run['hardware']}, PyTorch {run['torch']}, NumPy {run['numpy']}, "
-                         f"Python {run['python']}")
+        for path in paths:
+            run = records.read_run(path, device)
+            if run and run["code"] == records.code_hash(path):
+                part = (f"{labels[device]}: {run['hardware']}, PyTorch {run['torch']}, NumPy {run['numpy']}, "
+                        f"Python {run['python']}")
+                parts += [part] if part not in parts else []
     return f'\n\n<p class="page-stamp">{labels["verified"]} {"; ".join(parts)}.</p>\n' if parts else ""
