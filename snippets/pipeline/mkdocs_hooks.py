@@ -5,6 +5,7 @@ other code fails `mkdocs build`; `mkdocs serve` re-records such chapters on save
 """
 
 import posixpath
+import re
 import sys
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def _markdown(text, images, page_dir, labels):
                   ticks, ""]
     for image in images:
         src = posixpath.relpath(image.relative_to(DOCS).as_posix(), page_dir or ".")
-        lines += [f'![{labels["graph"]}: {image.stem}]({src}){{ .recorded-graph loading=lazy }}', ""]
+        lines += [f'![{labels["graph"]}: {image.stem}]({src}){{ .recorded-graph }}', ""]
     return lines
 
 
@@ -108,3 +109,10 @@ def _stamp(paths, labels):
                         f"Python {run['python']}")
                 parts += [part] if part not in parts else []
     return f'\n\n<p class="page-stamp">{labels["verified"]} {"; ".join(parts)}.</p>\n' if parts else ""
+
+
+def on_post_page(output, page, config):
+    """Drop the <head> language alternates: the theme's script fetches `<alternate>/sitemap.xml` for each, and
+    with per-page alternates (mkdocs-static-i18n) those do not exist, so every page would log two 404 errors.
+    The language switcher in the header keeps its per-page links."""
+    return re.sub(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">', "", output)
