@@ -7,7 +7,7 @@ import torch
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
-# The same data as the previous chapter: a = 1, b = 2, 100 points, 80 for training.
+# The data of the first chapter: a = 1, b = 2, 100 points, 80 for training.
 rng = np.random.default_rng(42)
 x = rng.uniform(0, 1, size=(100, 1))
 y = 1 + 2 * x + 0.1 * rng.standard_normal(size=(100, 1))

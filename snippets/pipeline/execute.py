@@ -89,15 +89,19 @@ def graph_svg(graph) -> str:
     torchviz names nodes by id(), which changes on every run, so nodes are renumbered in order of appearance.
     graphviz-pure renders it: one renderer everywhere, with its own fonts.
     """
+    return render_dot(graph.source, ["-Tsvg"]).decode()
+
+
+def render_dot(source: str, arguments: list[str]) -> bytes:
+    """Run graphviz-pure on DOT source whose torchviz node ids are renumbered in order of appearance."""
     names = {}
 
     def rename(match):
         return match["lead"] + names.setdefault(match["id"], f"node{len(names)}")
 
-    source = re.sub(r"(?m)(?P<lead>^\s*|-> )(?P<id>\d+)(?= \[| ->|$)", rename, graph.source)
+    source = re.sub(r"(?m)(?P<lead>^\s*|-> )(?P<id>\d+)(?= \[| ->|$)", rename, source)
     renderer = shutil.which("graphviz-pure", path=os.path.dirname(sys.executable)) or "graphviz-pure"
-    done = subprocess.run([renderer, "-Tsvg"], input=source.encode(), capture_output=True, check=True)
-    return done.stdout.decode()
+    return subprocess.run([renderer, *arguments], input=source.encode(), capture_output=True, check=True).stdout
 
 
 def _take_figures() -> list[str]:

@@ -1,7 +1,8 @@
-"""MkDocs hooks: put each section's recorded output and graphs under its code block, and stamp each page.
+"""MkDocs hooks: put each section's recorded output and graphs under its code block, link each chapter to its
+notebook, and stamp each page with what its outputs were recorded on.
 
-The build only reads records (docs/outputs/); it never runs chapter code or imports torch. A record made from
-other code fails `mkdocs build`; `mkdocs serve` re-records such chapters on save instead.
+The build only reads records (docs/outputs/) and notebooks; it never runs chapter code or imports torch. Records
+or notebooks made from other code fail `mkdocs build`; `mkdocs serve` re-makes them on save instead.
 """
 
 import posixpath
@@ -9,24 +10,30 @@ import re
 import sys
 from pathlib import Path
 
+import mkdocs.utils
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for `snippets.pipeline`
 
-from snippets.pipeline import records  # noqa: E402
+from snippets.pipeline import notebooks, records  # noqa: E402
 from snippets.pipeline.regenerate import regenerate  # noqa: E402
-from snippets.pipeline.sections import DOCS, SnippetError, chapters, page_includes  # noqa: E402
+from snippets.pipeline.sections import DOCS, SnippetError, chapters, join_cjk_lines, page_includes  # noqa: E402
 
 LABELS = {
-    "zh": {"output": "输出", "graph": "图", "verified": "本页的输出记录于真实运行：",
-           "cpu": "CPU", "cuda": "CUDA GPU"},
+    "zh": {"output": "输出", "graph": "图", "verified": "本页的输出记录于真实运行：", "cpu": "CPU", "cuda": "CUDA GPU",
+           "notebook": "以笔记本查看", "download": "下载 .ipynb", "colab": "在 Colab 中打开"},
     "en": {"output": "Output", "graph": "Figure", "verified": "The outputs on this page were recorded from real runs:",
-           "cpu": "CPU", "cuda": "CUDA GPU"},
+           "cpu": "CPU", "cuda": "CUDA GPU",
+           "notebook": "View as a notebook", "download": "Download .ipynb", "colab": "Open in Colab"},
 }
 DEVICES = ("cpu", "cuda")
 VERIFIED_MARKER = "<!-- verified-versions -->"  # a page may ask for the versions every chapter was verified with
 
 serving = False
+
+# Notebooks are pages, rendered by mkdocs-jupyter. mkdocs-static-i18n rebuilds every File as a plain one, which
+# turns .ipynb pages back into static files (its issue #198); declaring .ipynb a page extension survives that.
+mkdocs.utils.markdown_extensions = (*mkdocs.utils.markdown_extensions, ".ipynb")
 
 
 def on_startup(command, dirty):
@@ -36,18 +43,22 @@ def on_startup(command, dirty):
 
 def on_pre_build(config):
     stale = [path for path in chapters() if records.read_run(path, "cpu") is None or records.code_changed(path, "cpu")]
-    if not stale:
-        return
-    if serving:
+    if stale and serving:
         print(f"re-recording outputs of {', '.join(stale)}", file=sys.stderr)
         regenerate(stale)
-        return
-    raise PluginError(f"recorded outputs are missing or older than the code of: {', '.join(stale)}; "
-                      f"record them with: {records.REGENERATE}")
+    elif stale:
+        raise PluginError(f"recorded outputs are missing or older than the code of: {', '.join(stale)}; "
+                          f"record them with: {records.REGENERATE}")
+    if serving:
+        notebooks.write_all()
+    elif notebooks.stale_notebooks():
+        raise PluginError(f"notebooks are missing or out of date for: {', '.join(notebooks.stale_notebooks())}; "
+                          f"make them with: {records.REGENERATE}")
 
 
 def on_page_markdown(markdown, page, config, files):
     labels = LABELS[config.theme["language"]]
+    markdown = join_cjk_lines(markdown)
     try:
         includes = page_includes(f"docs/{page.file.src_uri}", markdown)
     except SnippetError as error:
@@ -63,7 +74,21 @@ def on_page_markdown(markdown, page, config, files):
     for fence_end in sorted(fences, reverse=True):
         shown = _shown_under_fence(fences[fence_end], page_dir, labels)
         lines[fence_end:fence_end] = [fences[fence_end][0].indent + line if line else "" for line in shown]
+    lines[1:1] = ["", _notebook_links(page, config, labels)]  # under the title, once the line numbers are used
     return "\n".join(lines) + _stamp([includes[0].path], labels)
+
+
+def _notebook_links(page, config, labels):
+    """A line under the title: the chapter as a notebook on this site, as a file, and in Colab."""
+    name = posixpath.splitext(posixpath.basename(page.file.src_uri))[0]
+    notebook = f"{posixpath.dirname(page.file.src_uri)}/notebooks/{name}.ipynb"
+    language_root = posixpath.dirname(page.url.rstrip("/"))
+    download = posixpath.relpath(posixpath.join(language_root, "notebooks", name, f"{name}.ipynb"), page.url)
+    colab = f"https://colab.research.google.com/github/{config.extra['repository'].split('github.com/')[1]}" \
+            f"/blob/main/docs/{notebook}"
+    return (f"[{labels['notebook']}](notebooks/{name}.ipynb) · "
+            f'<a href="{download}" download>{labels["download"]}</a> · [{labels["colab"]}]({colab})'
+            f"\n{{: .notebook-links }}")
 
 
 def _shown_under_fence(includes, page_dir, labels):
@@ -115,4 +140,7 @@ def on_post_page(output, page, config):
     """Drop the <head> language alternates: the theme's script fetches `<alternate>/sitemap.xml` for each, and
     with per-page alternates (mkdocs-static-i18n) those do not exist, so every page would log two 404 errors.
     The language switcher in the header keeps its per-page links."""
-    return re.sub(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">', "", output)
+    output = re.sub(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">', "", output)
+    # mkdocs-jupyter's template loads MathJax from an empty URL (the page itself, as a script); KaTeX typesets
+    # the notebooks' math like every page's.
+    return output.replace('<script src=""> </script>', "")

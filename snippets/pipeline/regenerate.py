@@ -1,4 +1,4 @@
-"""Record chapters' outputs and graphs from real runs, each chapter in a fresh Python.
+"""Record chapters' outputs and graphs from real runs, each chapter in a fresh Python; then make the notebooks.
 
     .venv/bin/python -m snippets.pipeline.regenerate                          # every stale chapter
     .venv/bin/python -m snippets.pipeline.regenerate snippets/autograd.py     # these, stale or not
@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from snippets.pipeline import records
+from snippets.pipeline import notebooks, records
 from snippets.pipeline.sections import ROOT, SnippetError, chapters
 
 
@@ -77,10 +77,12 @@ def main(argv=None) -> int:
             return 1
         return 0
     paths = args.paths or stale_chapters()
+    ok = regenerate(paths) if paths else True
     if not paths:
         print("every chapter's outputs are fresh; nothing to run")
-        return 0
-    return 0 if regenerate(paths) else 1
+    for written in notebooks.write_all():
+        print(f"wrote {written}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -149,3 +149,20 @@ def pages() -> list[str]:
 def chapters() -> list[str]:
     """Every snippet file that a page includes."""
     return sorted({include.path for page in pages() for include in page_includes(page)})
+
+
+CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef"  # ，。：；、！？（）「」 and friends
+CJK_IDEOGRAPHS = "\u2e80-\u2fff\u3040-\u9fff"
+CJK_LINE_BREAK = re.compile(
+    rf"(?<=[{CJK_PUNCTUATION}])\n[ \t]*(?=[^-*+#>|=!?<$\d \t\n])"  # after Chinese punctuation, in a paragraph
+    rf"|(?<=\S)\n[ \t]*(?=[{CJK_PUNCTUATION}])"  # before it
+    rf"|(?<=[{CJK_IDEOGRAPHS}])\n[ \t]*(?=[{CJK_IDEOGRAPHS}])"  # between two Chinese characters
+)
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join prose lines broken next to Chinese text: a browser shows such a break as a space, which Chinese
+    typography has no place for (between Chinese and Latin text it is the wanted space, so that break stays).
+    Code fences are left as they are."""
+    parts = re.split(r"(?ms)(^[ \t]*(?:`{3,}|~{3,}).*?^[ \t]*(?:`{3,}|~{3,})[ \t]*$)", markdown)
+    return "".join(part if index % 2 else CJK_LINE_BREAK.sub("", part) for index, part in enumerate(parts))

@@ -1,0 +1,88 @@
+"""Every chapter's notebook, in both languages, is what the generator makes from its page now, and runs top to
+bottom in a fresh Jupyter kernel printing and drawing exactly the outputs it holds."""
+
+import difflib
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from snippets.pipeline import notebooks
+from snippets.pipeline.records import REGENERATE
+from snippets.pipeline.sections import ROOT
+
+KERNEL_BIN = ROOT / "snippets" / "pipeline" / "kernel_bin"  # a `dot` that renders like the recorded graphs
+
+# Run silently before a notebook's cells: show warnings as the recorded outputs do ("UserWarning: ..." on stdout,
+# every time, deprecations only from the reader's code) and draw figures as SVG the way they were recorded.
+PREAMBLE = """
+import warnings
+warnings.showwarning = lambda message, category, *args, **kwargs: print(f"{category.__name__}: {message}")
+warnings.simplefilter("always")
+for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+    warnings.filterwarnings("ignore", category=quiet)
+warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
+%config InlineBackend.figure_formats = ["svg"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None, "metadata": {"Date": None}}
+%config InlineBackend.rc = {"svg.hashsalt": "every-line-runs"}
+"""
+
+
+def shown(cell) -> tuple[str, list[str]]:
+    """What a code cell shows: its printed text and its SVG images."""
+    text = "".join(output.text for output in cell.outputs if output.output_type == "stream")
+    images = [output.data["image/svg+xml"] for output in cell.outputs if "image/svg+xml" in output.get("data", {})]
+    return text, images
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def run_in_fresh_kernel(notebook):
+    runnable = nbformat.v4.new_notebook(metadata=notebook.metadata)
+    runnable.cells = [nbformat.v4.new_code_cell(PREAMBLE)] + [nbformat.v4.new_code_cell(cell.source)
+                                                              for cell in code_cells(notebook)]
+    client = NotebookClient(runnable, timeout=600, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(ROOT)}})
+    path = os.pathsep.join([str(KERNEL_BIN), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    client.execute(env={**os.environ, "PATH": path, "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    return runnable.cells[1:]
+
+
+@pytest.mark.parametrize("page", notebooks.chapter_pages())
+def test_notebook_is_made_from_its_page(page):
+    path = notebooks.notebook_path(page)
+    shown_path = path.relative_to(ROOT)
+    assert path.exists(), f"{shown_path} is missing; make it with: {REGENERATE}"
+    old, new = path.read_text(encoding="utf-8"), notebooks.render(page)
+    if old != new:
+        diff = "".join(list(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
+                                                 f"{shown_path} (committed)", "(made from the page now)", n=1))[:40])
+        pytest.fail(f"{shown_path} is out of date with {page} or its records (never edit a notebook by hand); "
+                    f"make it with: {REGENERATE}\n{diff}")
+
+
+@pytest.mark.parametrize("page", [page for page in notebooks.chapter_pages() if page.startswith("docs/zh/")])
+def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page):
+    """Run the zh notebook; the en notebook too, unless its code cells are the zh ones exactly."""
+    zh_path = notebooks.notebook_path(page)
+    en_path = notebooks.notebook_path(page.replace("docs/zh/", "docs/en/"))
+    if not zh_path.exists() or not en_path.exists():
+        pytest.skip("a notebook is missing (test_notebook_is_made_from_its_page says so)")
+    zh, en = (nbformat.read(path, as_version=4) for path in (zh_path, en_path))
+    same_code = [cell.source for cell in code_cells(zh)] == [cell.source for cell in code_cells(en)]
+    for path, notebook in [(zh_path, zh)] + ([] if same_code else [(en_path, en)]):
+        for number, (expected, ran) in enumerate(zip(code_cells(notebook), run_in_fresh_kernel(notebook)), 1):
+            where = f"{path.relative_to(ROOT)}, code cell {number}"
+            error = next((output for output in ran.outputs if output.output_type == "error"), None)
+            assert error is None, f"{where} raised {error.ename}: {error.evalue}\n{expected.source}"
+            (old_text, old_images), (new_text, new_images) = shown(expected), shown(ran)
+            assert new_text == old_text, (
+                f"{where} printed something else in a fresh kernel than the notebook shows:\n"
+                + "".join(difflib.unified_diff(old_text.splitlines(True), new_text.splitlines(True),
+                                               "notebook", "fresh kernel", n=1)))
+            assert new_images == old_images, f"{where} drew other images in a fresh kernel than the notebook shows"
