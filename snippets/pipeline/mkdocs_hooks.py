@@ -12,6 +12,8 @@ from pathlib import Path
 
 import mkdocs.utils
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for `snippets.pipeline`
 
@@ -42,6 +44,8 @@ def on_startup(command, dirty):
 
 
 def on_pre_build(config):
+    if config.theme["language"] != "zh":
+        return  # each language is a build of its own; the default language's comes first and checks for all
     stale = [path for path in chapters() if records.read_run(path, "cpu") is None or records.code_changed(path, "cpu")]
     if stale and serving:
         print(f"re-recording outputs of {', '.join(stale)}", file=sys.stderr)
@@ -57,6 +61,9 @@ def on_pre_build(config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        page.meta["search"] = {"exclude": True}  # its chapter page, with the same text, is what search finds
+        return markdown
     labels = LABELS[config.theme["language"]]
     markdown = join_cjk_lines(markdown)
     try:
@@ -144,3 +151,13 @@ def on_post_page(output, page, config):
     # mkdocs-jupyter's template loads MathJax from an empty URL (the page itself, as a script); KaTeX typesets
     # the notebooks' math like every page's.
     return output.replace('<script src=""> </script>', "")
+
+
+@event_priority(10)  # before mkdocs-jupyter's own, which evicts what this language's build did not use
+def on_post_build(config):
+    """Keep mkdocs-jupyter's rendered notebooks of every language in its cache, so that a rebuild with no
+    notebook changed renders none (each language is a separate build, and would evict the other's)."""
+    jupyter = config.plugins["mkdocs-jupyter"]
+    for notebook in DOCS.glob("*/notebooks/*.ipynb"):
+        key = _compute_cache_key(notebook, jupyter.config, jupyter.config["execute"])
+        jupyter._used_cache_paths.add(_get_cache_path(jupyter.config["cache_dir"], key))
