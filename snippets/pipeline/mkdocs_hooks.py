@@ -5,14 +5,17 @@ The build only reads records (docs/outputs/) and notebooks; it never runs chapte
 or notebooks made from other code fail `mkdocs build`; `mkdocs serve` re-makes them on save instead.
 """
 
+import json
 import posixpath
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import mkdocs.utils
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.toc import get_toc
 from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for `snippets.pipeline`
@@ -148,16 +151,67 @@ def on_post_page(output, page, config):
     with per-page alternates (mkdocs-static-i18n) those do not exist, so every page would log two 404 errors.
     The language switcher in the header keeps its per-page links."""
     output = re.sub(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">', "", output)
+    # The language switcher's link to a language's home is absolute (/<site path>/en/); make it relative, so
+    # that it works wherever the site is served.
+    site_path = urlsplit(config.site_url or "/").path
+    output = re.sub(r'<a href="(/[^"]*)" hreflang=', lambda m: '<a href="{}" hreflang='.format(
+        posixpath.relpath(m[1].removeprefix(site_path.rstrip("/")) or "/", "/" + page.url) +
+        ("/" if m[1].endswith("/") else "")), output)
+    if config.theme["language"] == "en":  # English pages search the index that ranks English pages first
+        base = posixpath.relpath("en", page.url.rstrip("/") or ".")
+        output = re.sub(r'"base": "[^"]*"', f'"base": "{base}"', output, count=1)
     # mkdocs-jupyter's template loads MathJax from an empty URL (the page itself, as a script); KaTeX typesets
     # the notebooks' math like every page's.
     return output.replace('<script src=""> </script>', "")
 
 
-@event_priority(10)  # before mkdocs-jupyter's own, which evicts what this language's build did not use
-def on_post_build(config):
+def on_env(env, config, files):
     """Keep mkdocs-jupyter's rendered notebooks of every language in its cache, so that a rebuild with no
     notebook changed renders none (each language is a separate build, and would evict the other's)."""
     jupyter = config.plugins["mkdocs-jupyter"]
     for notebook in DOCS.glob("*/notebooks/*.ipynb"):
         key = _compute_cache_key(notebook, jupyter.config, jupyter.config["execute"])
         jupyter._used_cache_paths.add(_get_cache_path(jupyter.config["cache_dir"], key))
+    return env
+
+
+def on_page_context(context, page, config, nav):
+    """No table of contents on notebook pages: mkdocs-jupyter makes its anchors with another slugify than the
+    notebook's headings get (Chinese ones become #_1, #_2...), so its links would lead nowhere."""
+    if page.file.src_uri.endswith(".ipynb"):
+        page.toc = get_toc([])
+    return context
+
+
+@event_priority(-300)  # after the search plugin and mkdocs-static-i18n have written the index
+def on_post_build(config):
+    _split_search_index(Path(config.site_dir).joinpath("search", "search_index.json"))
+
+
+OWN_LANGUAGE_BOOST = 100  # search results in the page's own language come first
+
+
+def _split_search_index(combined):
+    """One search index per language, each with both languages' pages but its own ranked first.
+
+    mkdocs-static-i18n writes one index with every language's pages at the site root, used by every page. The
+    root keeps it with the default language's pages boosted; /en/ gets a copy with English pages boosted, and
+    English pages look for the index under /en/ (see on_post_page).
+    """
+    if not combined.exists():
+        return
+    index = json.loads(combined.read_text(encoding="utf-8"))
+    is_english = [doc["location"].startswith("en/") for doc in index["docs"]]
+    if all(is_english) or not any(is_english):
+        return  # one language's build, not the final index yet
+    for language, folder in (("zh", combined.parent), ("en", combined.parent.parent / "en" / "search")):
+        docs = []
+        for doc, english in zip(index["docs"], is_english):
+            location = doc["location"] if language == "zh" else \
+                (doc["location"][len("en/"):] if english else f"../{doc['location']}")
+            own = english == (language == "en")
+            docs.append({**doc, "location": location, "boost": OWN_LANGUAGE_BOOST if own else 1})
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "search_index.json").write_text(json.dumps({**index, "docs": docs}, ensure_ascii=False),
+                                                  encoding="utf-8")
+

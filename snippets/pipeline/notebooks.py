@@ -17,7 +17,7 @@ from snippets.pipeline.sections import FENCE_OPEN, ROOT, join_cjk_lines, page_in
 
 BLOCK = re.compile(r'^(?P<indent>\s*)(?:\?\?\?\+?|!!!|===)\s*(?P<kind>[\w-]*)\s*(?:"(?P<title>[^"]*)")?\s*$')
 HEADING_ID = re.compile(r"\s*\{\s*#[\w-]+\s*\}\s*$")
-PAGE_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[^)]*)?\)")
+PAGE_LINK = re.compile(r"\]\((?:(?P<page>[\w-]+)\.md)?(?P<anchor>#[^)]*)?\)")  # page.md#anchor, or #anchor
 ANNOTATION = re.compile(r"\s*# \(\d+\)!?$")  # Material's code-annotation markers, if a snippet ever has them
 INTRO = {
     "zh": "本笔记本由课程页面「[{title}]({url})」生成，代码和输出与页面相同。从上到下依次运行即可；"
@@ -78,7 +78,7 @@ def build(page: str) -> nbformat.NotebookNode:
             prose += [f"**{block['title'] or block['kind'].capitalize()}**", ""]
             dedent = (dedent or "") + block["indent"] + "    "
         else:
-            prose.append(PAGE_LINK.sub(lambda m: f"]({page_url(language, m['page'], m['anchor'] or '')})",
+            prose.append(PAGE_LINK.sub(lambda m: f"]({page_url(language, m['page'] or name, m['anchor'] or '')})",
                                        HEADING_ID.sub("", line)))
         number += 1
     cells.append(_markdown(prose, language))

@@ -1,0 +1,111 @@
+"""Check the links of a built site: every internal link, image, script and stylesheet must resolve, and every
+#anchor must exist on its target page. External links are only listed here; `--external` checks them too
+(that needs the internet, so it is not part of the offline tests).
+
+    .venv/bin/python -m snippets.pipeline.links SITE_DIR [--external]
+"""
+
+import argparse
+import sys
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from snippets.pipeline.notebooks import site_url
+
+ATTRIBUTES = {"a": "href", "img": "src", "script": "src", "link": "href", "source": "src", "iframe": "src"}
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.ids.update(attrs[name] for name in ("id", "name") if attrs.get(name))
+        target = attrs.get(ATTRIBUTES.get(tag, ""))
+        if target and not (tag == "link" and attrs.get("rel") in ("canonical", "alternate")):
+            self.links.append((tag, target))
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return page
+
+
+def source_of(site: Path, html: Path) -> str:
+    """The page a built file came from, for messages: en/tensors/index.html -> docs/en/tensors.md"""
+    parts = html.relative_to(site).parts[:-1]
+    language = "en" if parts[:1] == ("en",) else "zh"
+    rest = parts[1:] if language == "en" else parts
+    name = "/".join(rest) or "index"
+    return f"docs/{language}/{name}.ipynb" if rest[:1] == ("notebooks",) else f"docs/{language}/{name}.md"
+
+
+def check_site(site: Path, site_url: str = "") -> tuple[list[str], set[str]]:
+    """(problems, external links) of the built site in `site`. Links into `site_url` (the published site,
+    as the notebooks and the 404 page use) are internal."""
+    site, base = site.resolve(), urlsplit(site_url).path or "/"
+    parsed, problems, external = {}, [], set()
+
+    def page(path):
+        if path not in parsed:
+            parsed[path] = _parse(path)
+        return parsed[path]
+
+    for html in sorted(site.rglob("*.html")):
+        url = "/" + html.relative_to(site).as_posix()
+        for tag, target in page(html).links:
+            if site_url and target.startswith(site_url):
+                target = "/" + target[len(site_url):]
+            elif target.startswith(base) and base != "/":
+                target = "/" + target[len(base):]
+            parts = urlsplit(target)
+            if parts.scheme in ("http", "https"):
+                external.add(target)
+                continue
+            if parts.scheme or target.startswith("//"):
+                continue  # mailto:, javascript:, data: ...
+            resolved = urlsplit(urljoin(url, target))
+            path = site / unquote(resolved.path).lstrip("/")
+            if path.is_dir():
+                path = path / "index.html"
+            where = f"{html.relative_to(site)} (from {source_of(site, html)})"
+            if not path.resolve().is_relative_to(site) or not path.exists():
+                problems.append(f"{where}: <{tag}> points to {target}, which is not in the site; fix the link "
+                                f"in the page, or the file it points to")
+            elif resolved.fragment and path.suffix == ".html" and unquote(resolved.fragment) not in page(path).ids:
+                problems.append(f"{where}: <{tag}> points to {target}, but {path.relative_to(site)} has no "
+                                f"#{unquote(resolved.fragment)}; fix the anchor or the heading it names")
+    return problems, external
+
+
+def check_external(links: set[str]) -> list[str]:
+    problems = []
+    for link in sorted(links):
+        request = urllib.request.Request(link, method="HEAD", headers={"User-Agent": "link-check"})
+        try:
+            urllib.request.urlopen(request, timeout=15)
+        except Exception as error:  # noqa: BLE001 - report every way a link can fail
+            problems.append(f"{link}: {error}")
+    return problems
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("site", type=Path, help="a built site (mkdocs build --site-dir ...)")
+    parser.add_argument("--external", action="store_true", help="also fetch every external link")
+    args = parser.parse_args(argv)
+    problems, external = check_site(args.site, site_url())
+    print(f"{len(external)} external links:", *sorted(external), sep="\n  ")
+    if args.external:
+        problems += check_external(external)
+    print(*problems, sep="\n", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

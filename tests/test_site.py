@@ -1,0 +1,48 @@
+"""Quality gates on the built site: every internal link and anchor resolves, in both languages, and twin pages
+show the same images and the same number of exercises."""
+
+import re
+
+import pytest
+
+from snippets.pipeline.links import check_site
+from snippets.pipeline.notebooks import site_url as published_url
+from snippets.pipeline.sections import pages
+
+
+def test_every_internal_link_and_anchor_resolves(built_site):
+    problems, _ = check_site(built_site, published_url())
+    assert not problems, "\n".join(problems)
+
+
+def built(site, page):
+    """docs/zh/tensors.md -> the built HTML of that page"""
+    language, name = page.split("/")[1], page.split("/")[-1].removesuffix(".md")
+    folder = site / ("en" if language == "en" else "") / ("" if name == "index" else name)
+    return (folder / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", [page for page in pages() if page.startswith("docs/zh/")])
+def test_twins_show_the_same_images_and_exercises(built_site, page):
+    twin = page.replace("docs/zh/", "docs/en/")
+    zh, en = built(built_site, page), built(built_site, twin)
+    images = [re.findall(r'<img[^>]*src="[^"]*?outputs/([^"]+?)(?:-zh|-en)?\.svg"', html) for html in (zh, en)]
+    assert images[0] == images[1], f"{page} and {twin} show different recorded images: {images[0]} vs {images[1]}"
+    solutions = [html.count('<details class="success"') for html in (zh, en)]
+    assert solutions[0] == solutions[1], (f"{page} has {solutions[0]} exercise solutions, {twin} has "
+                                          f"{solutions[1]}; both languages must have the same exercises")
+
+
+def test_the_link_check_names_what_is_broken_and_where(tmp_path):
+    (tmp_path / "en" / "tensors").mkdir(parents=True)
+    (tmp_path / "en" / "tensors" / "index.html").write_text('<h2 id="shapes">Shapes</h2>')
+    (tmp_path / "index.html").write_text('<a href="en/tensors/#shapes">ok</a> <a href="en/tensors/#shape">anchor</a>'
+                                         ' <a href="en/models/">page</a> <img src="outputs/graph.svg">'
+                                         ' <a href="https://example.org/">away</a>')
+    problems, external = check_site(tmp_path)
+    assert external == {"https://example.org/"}
+    assert len(problems) == 3, problems
+    assert "index.html (from docs/zh/index.md): <a> points to en/tensors/#shape" in problems[0]
+    assert "has no #shape" in problems[0]
+    assert "en/models/, which is not in the site" in problems[1]
+    assert "<img> points to outputs/graph.svg" in problems[2]
