@@ -188,15 +188,12 @@ def on_post_build(config):
     _split_search_index(Path(config.site_dir).joinpath("search", "search_index.json"))
 
 
-OWN_LANGUAGE_BOOST = 100  # search results in the page's own language come first
-
-
 def _split_search_index(combined):
-    """One search index per language, each with both languages' pages but its own ranked first.
+    """One search index per language, each with that language's pages only: half the bytes for every page to
+    load, and results in the page's own language.
 
-    mkdocs-static-i18n writes one index with every language's pages at the site root, used by every page. The
-    root keeps it with the default language's pages boosted; /en/ gets a copy with English pages boosted, and
-    English pages look for the index under /en/ (see on_post_page).
+    mkdocs-static-i18n writes one index with every language's pages at the site root. The root keeps the default
+    language's pages; /en/ gets the English ones, and English pages look for their index there (see on_post_page).
     """
     if not combined.exists():
         return
@@ -205,13 +202,8 @@ def _split_search_index(combined):
     if all(is_english) or not any(is_english):
         return  # one language's build, not the final index yet
     for language, folder in (("zh", combined.parent), ("en", combined.parent.parent / "en" / "search")):
-        docs = []
-        for doc, english in zip(index["docs"], is_english):
-            location = doc["location"] if language == "zh" else \
-                (doc["location"][len("en/"):] if english else f"../{doc['location']}")
-            own = english == (language == "en")
-            docs.append({**doc, "location": location, "boost": OWN_LANGUAGE_BOOST if own else 1})
+        docs = [{**doc, "location": doc["location"].removeprefix("en/")}
+                for doc, english in zip(index["docs"], is_english) if english == (language == "en")]
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "search_index.json").write_text(json.dumps({**index, "docs": docs}, ensure_ascii=False),
                                                   encoding="utf-8")
-
