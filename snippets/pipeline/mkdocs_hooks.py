@@ -162,7 +162,11 @@ def on_post_page(output, page, config):
         output = re.sub(r'"base": "[^"]*"', f'"base": "{base}"', output, count=1)
     # mkdocs-jupyter's template loads MathJax from an empty URL (the page itself, as a script); KaTeX typesets
     # the notebooks' math like every page's.
-    return output.replace('<script src=""> </script>', "")
+    output = output.replace('<script src=""> </script>', "")
+    # ...and inlines all of JupyterLab's stylesheet on every notebook page; docs/assets/stylesheets/notebook.css
+    # has the few rules the notebooks need.
+    return re.sub(r'<style type="text/css">\s*@charset "UTF-8";\.jupyter-wrapper\{.*?</style>', "", output,
+                  flags=re.S)
 
 
 def on_env(env, config, files):

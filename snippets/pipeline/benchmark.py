@@ -1,0 +1,143 @@
+"""How fast the contributor's loop is, measured on this machine, in a scratch copy of the repository:
+
+1. floor: every chapter's code run once, in one process (what execution alone costs);
+2. the README's test command from a clean state, and its page-blocks part (every code block of every page in both
+   languages, outputs checked), as ratios to the floor;
+3. a cold build of everything (outputs, graphs, notebooks, site) and a warm build with nothing changed;
+4. an edit: one printed value changed in one chapter's snippet, then the build;
+5. the built site's size and its heaviest page with everything it loads (measured in Chromium).
+
+    .venv/bin/python -m snippets.pipeline.benchmark [--runs 3]
+
+Prints a table of medians; ratios make the numbers comparable across machines.
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from snippets.pipeline.regenerate import hardware
+from snippets.pipeline.sections import ROOT
+
+FLOOR = ("import time; t = time.perf_counter(); import torch\n"
+         "from snippets.pipeline.execute import run_chapter\n"
+         "from snippets.pipeline.sections import chapters\n"
+         "for path in chapters(): run_chapter(path)\n")
+EDITED_CHAPTER = "snippets/linear_regression.py"
+EDIT = ('print("training:", x_train.shape', 'print("training set:", x_train.shape')
+
+
+def timed(command, cwd, check=True):
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"})
+    if check and done.returncode:
+        sys.exit(f"failed: {' '.join(command)}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return time.perf_counter() - started, done.stdout + done.stderr
+
+
+def scratch_copy() -> Path:
+    """The repository's tracked files, without recorded outputs, notebooks or caches: a clean state."""
+    copy = Path(tempfile.mkdtemp(prefix="benchmark-"))
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in files:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, copy / name)
+    return copy
+
+
+def page_weights(site: Path) -> tuple[int, str, int]:
+    """(total site bytes, heaviest page, its bytes with everything it loads)"""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    heaviest = ("", 0)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for html in sorted(site.rglob("index.html")):
+            path = html.parent.relative_to(site).as_posix()
+            page, loaded = browser.new_page(), []
+            page.on("response", lambda response: loaded.append(response))
+            page.goto(f"http://127.0.0.1:{server.server_port}/{'' if path == '.' else path + '/'}",
+                      wait_until="networkidle")
+            weight = sum(len(response.body()) for response in loaded if response.ok)
+            heaviest = max(heaviest, (f"/{'' if path == '.' else path + '/'}", weight), key=lambda item: item[1])
+            page.close()
+        browser.close()
+    server.shutdown()
+    total = sum(path.stat().st_size for path in site.rglob("*") if path.is_file())
+    return total, heaviest[0], heaviest[1]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each quick measurement (median shown)")
+    args = parser.parse_args(argv)
+    python, rows = sys.executable, []
+    copy = scratch_copy()
+    site = copy / "site"
+    try:
+        median = lambda command, runs=args.runs: statistics.median(timed(command, copy)[0] for _ in range(runs))
+        floor = median([python, "-c", FLOOR])
+        rows.append(("floor: every chapter's code once, one process", floor, None, ""))
+
+        cold, _ = timed([python, "-m", "snippets.pipeline.build", "--site-dir", str(site)], copy)
+        rows.append(("cold build: outputs, graphs, notebooks, site", cold, None, ""))
+        warm = median([python, "-m", "snippets.pipeline.build", "--site-dir", str(site)])
+        _, importtime = timed([python, "-X", "importtime", "-m", "snippets.pipeline.build", "--site-dir", str(site)],
+                              copy)
+        torch_imported = "| torch" in importtime
+        rows.append(("warm build, nothing changed", warm, None,
+                     f"target <= 3 s, torch {'imported' if torch_imported else 'not imported'}: "
+                     f"{'met' if warm <= 3 and not torch_imported else 'NOT met'}"))
+
+        chapter, _ = timed([python, "-m", "snippets.pipeline.regenerate", EDITED_CHAPTER], copy)
+        snippet = copy / EDITED_CHAPTER
+        snippet.write_text(snippet.read_text(encoding="utf-8").replace(*EDIT), encoding="utf-8")
+        edit, output = timed([python, "-m", "snippets.pipeline.build", "--site-dir", str(site)], copy)
+        reran = [line.split()[1] for line in output.splitlines() if line.startswith("recorded ")]
+        rows.append((f"edit {EDITED_CHAPTER}, then build (re-ran: {', '.join(reran)})", edit, None,
+                     f"target <= its run {chapter:.1f} s + 3 s: {'met' if edit <= chapter + 3 else 'NOT met'}"))
+
+        blocks, _ = timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "docs"], copy)
+        rows.append(("every code block of every page, both languages, outputs checked", blocks, blocks / floor,
+                     f"target <= 2x floor: {'met' if blocks <= 2 * floor else 'NOT met'}"))
+        whole, _ = timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], copy, check=False)
+        rows.append(("the README's test command, clean state", whole, whole / floor, "reported"))
+
+        total, heaviest, weight = page_weights(site)
+        rows.append((f"site size; heaviest page {heaviest} with all it loads", None, None,
+                     f"{total / 1e6:.1f} MB; {weight / 1e6:.2f} MB (target <= 1.5 MB: "
+                     f"{'met' if weight <= 1.5e6 else 'NOT met'})"))
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+    print(f"machine: {hardware('cpu')}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"medians of {args.runs} runs for the floor and the warm build\n")
+    print(f"| {'measurement':<72} | {'seconds':>7} | {'x floor':>7} | result")
+    print(f"|{'-' * 74}|{'-' * 9}|{'-' * 9}|{'-' * 40}")
+    for name, seconds, ratio, result in rows:
+        print(f"| {name:<72} | {'' if seconds is None else f'{seconds:7.1f}'} | "
+              f"{'' if ratio is None else f'{ratio:7.2f}'} | {result}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
