@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from pytest_markdown_docs._runners import _Runner, register_runner
 
 from snippets.pipeline import records
-from snippets.pipeline.execute import run_chapter
+from snippets.pipeline.execute import run_chapter_once
 from snippets.pipeline.sections import INCLUDE, ROOT, SnippetError, read_sections
 
 NESTED_FENCE = re.compile(r"^[ \t]+(`{3,}|~{3,})")
@@ -49,10 +49,9 @@ class FenceFailure(Exception):
     """A fence whose code raised or whose output is stale; the message says where and how to fix it."""
 
 
-@functools.cache
 def chapter_run(path: str):
     """Run a chapter once per test session: every fence of both languages reads from this one run."""
-    return {run.section.name: run for run in run_chapter(path)}
+    return run_chapter_once(path)
 
 
 @functools.cache

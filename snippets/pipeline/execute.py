@@ -6,6 +6,7 @@ What a section shows is what a reader sees when running it: its printed text (wa
 
 import ast
 import contextlib
+import functools
 import io
 import os
 import re
@@ -33,7 +34,7 @@ def run_chapter(path: str) -> list[SectionRun]:
     """Run every section of a snippet file in file order; stop at the first that raises."""
     namespace = {"__name__": "__main__"}
     runs = []
-    _take_figures()  # a figure left open by an earlier chapter in this process is not this chapter's
+    _fresh_matplotlib()
     for section in read_sections(path):
         run = SectionRun(section)
         runs.append(run)
@@ -45,6 +46,22 @@ def run_chapter(path: str) -> list[SectionRun]:
             run.error = _format_error(section, error)
             break
     return runs
+
+
+@functools.cache
+def run_chapter_once(path: str) -> dict[str, SectionRun]:
+    """A chapter's runs by section name, run once per process (the tests check both languages' pages with it)."""
+    return {run.section.name: run for run in run_chapter(path)}
+
+
+def _fresh_matplotlib() -> None:
+    """Matplotlib as a fresh Python has it: an earlier chapter in this process may have changed its settings
+    or left a figure open."""
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib
+
+        _take_figures()
+        matplotlib.rcdefaults()
 
 
 def _run_section(section: Section, namespace: dict, run: SectionRun) -> None:
