@@ -73,7 +73,8 @@ def on_page_markdown(markdown, page, config, files):
         includes = page_includes(f"docs/{page.file.src_uri}", markdown)
     except SnippetError as error:
         raise PluginError(str(error)) from None
-    markdown = markdown.replace(VERIFIED_MARKER, _stamp(chapters(), labels).strip())
+    if VERIFIED_MARKER in markdown:
+        markdown = markdown.replace(VERIFIED_MARKER, _stamp(chapters(), labels).strip())
     if not includes:
         return markdown
     lines = markdown.split("\n")
