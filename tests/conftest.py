@@ -1,14 +1,12 @@
 """Shared fixtures: the site, built once per test session, and served on 127.0.0.1 for the browser tests."""
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
 
+from snippets.pipeline.links import serve
 from snippets.pipeline.sections import ROOT
 
 
@@ -25,12 +23,5 @@ def built_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The built site, served on 127.0.0.1 (search needs http)."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serve(built_site) as url:
+        yield url

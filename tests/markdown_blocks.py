@@ -56,11 +56,7 @@ def chapter_run(path: str):
 
 @functools.cache
 def chapter_device(path: str) -> str:
-    if not records.uses_torch(path):
-        return "cpu"
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    return records.device_of(path)
 
 
 @register_runner(default=True)

@@ -55,33 +55,24 @@ def scratch_copy() -> Path:
 
 def page_weights(site: Path) -> tuple[int, str, int]:
     """(total site bytes, heaviest page, its bytes with everything it loads)"""
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+    from snippets.pipeline.links import serve
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     heaviest = ("", 0)
-    with sync_playwright() as driver:
+    with serve(site) as address, sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                          args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         for html in sorted(site.rglob("index.html")):
             path = html.parent.relative_to(site).as_posix()
             page, loaded = browser.new_page(), []
             page.on("response", lambda response: loaded.append(response))
-            page.goto(f"http://127.0.0.1:{server.server_port}/{'' if path == '.' else path + '/'}",
+            page.goto(f"{address}{'' if path == '.' else path + '/'}",
                       wait_until="networkidle")
             weight = sum(len(response.body()) for response in loaded if response.ok)
             heaviest = max(heaviest, (f"/{'' if path == '.' else path + '/'}", weight), key=lambda item: item[1])
             page.close()
         browser.close()
-    server.shutdown()
     total = sum(path.stat().st_size for path in site.rglob("*") if path.is_file())
     return total, heaviest[0], heaviest[1]
 

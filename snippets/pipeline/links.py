@@ -6,7 +6,11 @@
 """
 
 import argparse
+import contextlib
+import functools
+import http.server
 import sys
+import threading
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -81,6 +85,21 @@ def check_site(site: Path, site_url: str = "") -> tuple[list[str], set[str]]:
                 problems.append(f"{where}: <{tag}> points to {target}, but {path.relative_to(site)} has no "
                                 f"#{unquote(resolved.fragment)}; fix the anchor or the heading it names")
     return problems, external
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """Serve a built site on 127.0.0.1 (a free port) while the block runs; yields its address."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
 
 
 def check_external(links: set[str]) -> list[str]:

@@ -35,6 +35,15 @@ def uses_torch(path: str) -> bool:
     return False
 
 
+def device_of(path: str) -> str:
+    """The device a chapter runs on here: cuda if it uses torch and a GPU is there (imports torch to know)."""
+    if not uses_torch(path):
+        return "cpu"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for package in PACKAGES:

@@ -37,11 +37,7 @@ def record(path: str) -> str:
 
     started = time.perf_counter()
     runs = run_chapter(path)
-    device = "cpu"
-    if records.uses_torch(path):
-        import torch
-
-        device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = records.device_of(path)
     records.write(path, device, runs, hardware(device))
     return f"recorded {path} on {device} in {time.perf_counter() - started:.1f} s"
 
