@@ -155,24 +155,44 @@ def test_code_written_on_a_page_fails(project):
     assert "docs/en/demo.md:6: python code written on the page" in output
 
 
+def build(project, site):
+    return run(project, "snippets.pipeline.build", "--site-dir", str(project / site))
+
+
 @pytest.mark.parametrize("link", ["missing.md", "demo.md#no-such-heading"])
 def test_a_dead_link_or_anchor_fails_the_build(project, link):
     edit(project / "docs" / "en" / "index.md", "(demo.md#first-section)", f"({link})")
     code, output = strict_build(project)
     assert code != 0
     assert "en/index.md" in output
+    code, output = build(project, "again")  # from the page memos now: they must log the warning again
+    assert code != 0
+    assert "en/index.md" in output and "strict" in output
 
 
-def test_outputs_that_differ_on_cuda_are_shown_in_device_tabs(project):
-    cpu = project / "docs" / "outputs" / "demo" / "cpu"
-    cuda = cpu.with_name("cuda")
-    shutil.copytree(cpu, cuda)
-    edit(cuda / "hello.txt", "2 + 2 = 4", "2 + 2 = 4 (on a GPU)")
-    edit(cuda / "run.json", '"device": "cpu"', '"device": "cuda"')
-    code, output = strict_build(project)
+def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(project):
+    """The build's memos (snippets/pipeline/site_cache.py) never serve a result made from other inputs."""
+    code, output = build(project, "before")
     assert code == 0, output
-    page = (project / "site" / "en" / "demo" / "index.html").read_text(encoding="utf-8")
-    assert page.count('class="tabbed-set') == 1, "only the block whose outputs differ gets tabs"
-    assert ">CPU</label>" in page and ">CUDA GPU</label>" in page
-    assert "2 + 2 = 4 (on a GPU)" in page
-    assert "CUDA GPU:" in page.split('class="page-stamp"')[1], "the stamp names the GPU run too"
+    memos = project / ".cache" / "site-build"
+    assert {"pages.json", "search.json", "words.json", "highlight.json"} <= {path.name for path in memos.iterdir()}
+    # Code that prints the same: the page's Markdown is unchanged, but not the file it includes.
+    edit(project / "snippets" / "demo.py", "values = [10, 20, 30]", "values = [10, 20, 30]  # three")
+    code, output = build(project, "code-only")
+    assert code == 0, output
+    assert "# three" in (project / "code-only" / "en" / "demo" / "index.html").read_text(encoding="utf-8")
+    edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 3)")  # an output changes
+    edit(project / "docs" / "zh" / "demo.md", "## 第一节\n", "## 第一节\n\n新添的中文句子。\n")  # new Chinese words
+    code, output = build(project, "memoized")
+    assert code == 0, output
+    assert "recorded snippets/demo.py" in output, "the edited chapter runs again"
+    shutil.rmtree(memos)
+    code, output = build(project, "scratch")
+    assert code == 0, output
+    memoized, scratch = project / "memoized", project / "scratch"
+    files = sorted(path.relative_to(scratch) for path in scratch.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(memoized) for path in memoized.rglob("*") if path.is_file())
+    differing = [str(name) for name in files if (memoized / name).read_bytes() != (scratch / name).read_bytes()]
+    assert differing in ([], [".inputs"]), f"differ from a build without memos: {differing}"
+    assert "2 + 2 = 5" in (memoized / "en" / "demo" / "index.html").read_text(encoding="utf-8")
+    assert "新添的中文句子" in (memoized / "demo" / "index.html").read_text(encoding="utf-8")

@@ -10,15 +10,16 @@ fingerprint is kept in <site-dir>/.inputs.
 import argparse
 import hashlib
 import json
+import logging
 import os
-import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from snippets.pipeline import notebooks, records
 from snippets.pipeline.regenerate import regenerate, stale_chapters
-from snippets.pipeline.sections import ROOT
+from snippets.pipeline.sections import DOCS, ROOT
 
 
 def fingerprint() -> str:
@@ -33,20 +34,65 @@ def fingerprint() -> str:
 def build(site_dir: Path) -> bool:
     started = time.perf_counter()
     stale = stale_chapters()
-    if stale and not regenerate(stale):
-        return False
+    config = None
+    if stale:  # the site will need building: get mkdocs ready while the chapters run
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            recording = pool.submit(regenerate, stale)
+            config = site_config(site_dir)
+            warm_up_notebooks()
+            if not recording.result():
+                return False
     for written in notebooks.write_all():
         print(f"wrote {written}")
     inputs, stamp = fingerprint(), site_dir / ".inputs"
     if stamp.exists() and stamp.read_text() == inputs:
         print(f"the site in {site_dir} is up to date ({time.perf_counter() - started:.1f} s)")
         return True
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)],
-                          cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    if done.returncode == 0:
-        stamp.write_text(inputs)
-        print(f"built the site in {site_dir} ({time.perf_counter() - started:.1f} s)")
-    return done.returncode == 0
+    if not build_site(config or site_config(site_dir)):
+        return False
+    stamp.write_text(inputs)
+    print(f"built the site in {site_dir} ({time.perf_counter() - started:.1f} s)")
+    return True
+
+
+def site_config(site_dir: Path):
+    """mkdocs.yml, loaded as `mkdocs build --strict` loads it, with mkdocs' warnings and errors shown."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:  # warnings and errors, formatted as `mkdocs build` does
+        logger.addHandler(logging.StreamHandler())
+        logger.handlers[0].setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+    return load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
+
+
+def warm_up_notebooks():
+    """The first notebook a process renders also pays for nbconvert's set-up (about 0.4 s): render one that is
+    there already, and throw it away."""
+    from mkdocs_jupyter.convert import nb2html
+
+    existing = sorted(DOCS.glob("*/notebooks/*.ipynb"), key=lambda path: path.stat().st_size)
+    if existing:
+        nb2html(str(existing[0]), custom_mathjax_url="")
+
+
+def build_site(config) -> bool:
+    """What `mkdocs build --strict` does, in this process."""
+    from mkdocs.commands.build import build as build_pages
+    from mkdocs.exceptions import MkDocsException
+
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build_pages(config)
+    except MkDocsException as error:
+        print(f"error: {error.format_message()}", file=sys.stderr)
+        return False
+    finally:
+        config.plugins.on_shutdown()
+    return True
 
 
 def main(argv=None) -> int:

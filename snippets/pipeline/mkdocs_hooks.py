@@ -20,7 +20,7 @@ from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for `snippets.pipeline`
 
-from snippets.pipeline import notebooks, records  # noqa: E402
+from snippets.pipeline import notebooks, records, site_cache  # noqa: E402
 from snippets.pipeline.regenerate import regenerate  # noqa: E402
 from snippets.pipeline.sections import DOCS, SnippetError, chapters, join_cjk_lines, page_includes  # noqa: E402
 
@@ -39,6 +39,7 @@ serving = False
 # Notebooks are pages, rendered by mkdocs-jupyter. mkdocs-static-i18n rebuilds every File as a plain one, which
 # turns .ipynb pages back into static files (its issue #198); declaring .ipynb a page extension survives that.
 mkdocs.utils.markdown_extensions = (*mkdocs.utils.markdown_extensions, ".ipynb")
+site_cache.install()
 
 
 def on_startup(command, dirty):
@@ -147,11 +148,21 @@ def _stamp(paths, labels):
     return f'\n\n<p class="page-stamp">{labels["verified"]} {"; ".join(parts)}.</p>\n' if parts else ""
 
 
+def on_page_content(html, page, config, files):
+    """mkdocs-jupyter inlines all of JupyterLab's stylesheet in every notebook (570 kB), which every later step
+    would read; docs/assets/stylesheets/notebook.css has the few rules the notebooks need. It also loads MathJax
+    from an empty URL (the page itself, as a script); KaTeX typesets the notebooks' math like every page's."""
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+    html = re.sub(r'<style type="text/css">\s*@charset "UTF-8";\.jupyter-wrapper\{.*?</style>', "", html, flags=re.S)
+    return html.replace('<script src=""> </script>', "")
+
+
 def on_post_page(output, page, config):
-    """Drop the <head> language alternates: the theme's script fetches `<alternate>/sitemap.xml` for each, and
-    with per-page alternates (mkdocs-static-i18n) those do not exist, so every page would log two 404 errors.
-    The language switcher in the header keeps its per-page links."""
-    output = re.sub(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">', "", output)
+    # Drop the <head> language alternates: the theme's script fetches `<alternate>/sitemap.xml` for each, and
+    # with per-page alternates (mkdocs-static-i18n) those do not exist, so every page would log two 404 errors.
+    # The language switcher in the header keeps its per-page links.
+    output = re.sub(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*', "", output)
     # The language switcher's link to a language's home is absolute (/<site path>/en/); make it relative, so
     # that it works wherever the site is served.
     site_path = urlsplit(config.site_url or "/").path
@@ -161,22 +172,18 @@ def on_post_page(output, page, config):
     if config.theme["language"] == "en":  # English pages search the index that ranks English pages first
         base = posixpath.relpath("en", page.url.rstrip("/") or ".")
         output = re.sub(r'"base": "[^"]*"', f'"base": "{base}"', output, count=1)
-    # mkdocs-jupyter's template loads MathJax from an empty URL (the page itself, as a script); KaTeX typesets
-    # the notebooks' math like every page's.
-    output = output.replace('<script src=""> </script>', "")
-    # ...and inlines all of JupyterLab's stylesheet on every notebook page; docs/assets/stylesheets/notebook.css
-    # has the few rules the notebooks need.
-    return re.sub(r'<style type="text/css">\s*@charset "UTF-8";\.jupyter-wrapper\{.*?</style>', "", output,
-                  flags=re.S)
+    return output
 
 
 def on_env(env, config, files):
     """Keep mkdocs-jupyter's rendered notebooks of every language in its cache, so that a rebuild with no
-    notebook changed renders none (each language is a separate build, and would evict the other's)."""
+    notebook changed renders none (each language is a separate build, and would evict the other's); keep the
+    theme's compiled templates too."""
     jupyter = config.plugins["mkdocs-jupyter"]
     for notebook in DOCS.glob("*/notebooks/*.ipynb"):
         key = _compute_cache_key(notebook, jupyter.config, jupyter.config["execute"])
         jupyter._used_cache_paths.add(_get_cache_path(jupyter.config["cache_dir"], key))
+    env.bytecode_cache = site_cache.templates()  # the theme's templates, compiled once, not on every build
     return env
 
 
@@ -191,6 +198,7 @@ def on_page_context(context, page, config, nav):
 @event_priority(-300)  # after the search plugin and mkdocs-static-i18n have written the index
 def on_post_build(config):
     _split_search_index(Path(config.site_dir).joinpath("search", "search_index.json"))
+    site_cache.save()
 
 
 def _split_search_index(combined):

@@ -16,6 +16,7 @@ A page shows a section with a fence holding only an include line:
     ```
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,12 @@ class Section:
 
 def read_sections(path: str) -> list[Section]:
     """All sections of a snippet file, in file order. Every line of code must be inside one."""
-    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    return list(_parse_sections(path, (ROOT / path).read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=64)  # a page build asks for each section of a file in turn
+def _parse_sections(path: str, text: str) -> tuple[Section, ...]:
+    lines = text.splitlines()
     sections, open_name, start, seen = [], None, 0, set()
     for number, line in enumerate(lines, 1):
         marker = MARKER.match(line)
@@ -88,7 +94,7 @@ def read_sections(path: str) -> list[Section]:
                                f"Wrap it in '# --8<-- [start:NAME]' ... '# --8<-- [end:NAME]'")
     if open_name:
         raise SnippetError(f"{path}:{start}: section '{open_name}' is never closed; add '# --8<-- [end:{open_name}]'")
-    return sections
+    return tuple(sections)
 
 
 def section(path: str, name: str) -> Section:
