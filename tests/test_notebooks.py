@@ -17,14 +17,13 @@ from snippets.pipeline.sections import ROOT
 KERNEL_BIN = ROOT / "snippets" / "pipeline" / "kernel_bin"  # a `dot` that renders like the recorded graphs
 
 # Run silently before a notebook's cells: show warnings as the recorded outputs do ("UserWarning: ..." on stdout,
-# every time, deprecations only from the reader's code) and draw figures as SVG the way they were recorded.
+# the same filters as execute.py) and draw figures as SVG the way they were recorded.
 PREAMBLE = """
 import warnings
+from snippets.pipeline.execute import show_warnings_as_python_does
+show_warnings_as_python_does()
 warnings.showwarning = lambda message, category, *args, **kwargs: print(f"{category.__name__}: {message}")
-warnings.simplefilter("always")
-for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
-    warnings.filterwarnings("ignore", category=quiet)
-warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
+del warnings, show_warnings_as_python_does
 %config InlineBackend.figure_formats = ["svg"]
 %config InlineBackend.print_figure_kwargs = {"bbox_inches": None, "metadata": {"Date": None}}
 %config InlineBackend.rc = {"svg.hashsalt": "every-line-runs"}

@@ -1,16 +1,22 @@
-"""The pipeline fails loudly, saying what and where, when a contributor breaks something.
+"""The pipeline fails loudly, saying what and where, when a contributor breaks something, and what it shows after
+an edit is never stale.
 
-Each test copies a tiny project (this repository's pipeline, tests and config, with one demo chapter), breaks
-one thing in it, and runs the real test command or the real strict build on it.
+Each test copies a tiny project (this repository's pipeline, tests and config, with one demo chapter), breaks or
+edits one thing in it, and runs the real test command, the real strict build or `mkdocs serve` on it.
 """
 
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
 
 import pytest
 
+from snippets.pipeline.notebooks import site_url
 from snippets.pipeline.sections import ROOT
 
 DEMO = '''\
@@ -182,7 +188,7 @@ def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(proj
     assert code == 0, output
     assert "# three" in (project / "code-only" / "en" / "demo" / "index.html").read_text(encoding="utf-8")
     edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 3)")  # an output changes
-    edit(project / "docs" / "zh" / "demo.md", "## 第一节\n", "## 第一节\n\n新添的中文句子。\n")  # new Chinese words
+    edit(project / "docs" / "zh" / "demo.md", "## 第一节\n", "## 第一节\n\n新添的中文句子。\n")  # new words
     code, output = build(project, "memoized")
     assert code == 0, output
     assert "recorded snippets/demo.py" in output, "the edited chapter runs again"
@@ -196,3 +202,33 @@ def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(proj
     assert differing in ([], [".inputs"]), f"differ from a build without memos: {differing}"
     assert "2 + 2 = 5" in (memoized / "en" / "demo" / "index.html").read_text(encoding="utf-8")
     assert "新添的中文句子" in (memoized / "demo" / "index.html").read_text(encoding="utf-8")
+
+
+def test_mkdocs_serve_shows_an_edited_output_after_the_save(project):
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{free.getsockname()[1]}"
+    site_path = urllib.parse.urlsplit(site_url()).path  # where mkdocs serve puts the site
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def page_when(condition, seconds=90):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                page = urllib.request.urlopen(f"http://{address}{site_path}en/demo/").read().decode()
+                if condition(page):
+                    return page
+            except OSError:
+                pass
+            time.sleep(0.5)
+        server.kill()
+        pytest.fail(f"mkdocs serve did not show it within {seconds} s:\n{server.communicate()[0][-3000:]}")
+
+    try:
+        page_when(lambda page: "2 + 2 = 4" in page)
+        edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 3)")
+        page_when(lambda page: "2 + 2 = 5" in page)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,11 +1,12 @@
-"""Quality gates on the built site: every internal link and anchor resolves, in both languages, and twin pages
-show the same images and the same number of exercises."""
+"""Quality gates on the built site: every internal link and anchor resolves, in both languages, twin pages show
+the same images and the same number of exercises, and notebook pages stay light."""
 
 import re
 
 import pytest
 
 from snippets.pipeline.links import check_site
+from snippets.pipeline.notebooks import chapter_pages
 from snippets.pipeline.notebooks import site_url as published_url
 from snippets.pipeline.sections import pages
 
@@ -31,6 +32,14 @@ def test_twins_show_the_same_images_and_exercises(built_site, page):
     solutions = [html.count('<details class="success"') for html in (zh, en)]
     assert solutions[0] == solutions[1], (f"{page} has {solutions[0]} exercise solutions, {twin} has "
                                           f"{solutions[1]}; both languages must have the same exercises")
+
+
+def test_notebook_pages_do_not_carry_jupyterlab_s_whole_stylesheet(built_site):
+    notebook_pages = sorted(built_site.glob("**/notebooks/*/index.html"))
+    assert len(notebook_pages) == len(chapter_pages())
+    heavy = [str(path.relative_to(built_site)) for path in notebook_pages
+             if '@charset "UTF-8";.jupyter-wrapper{' in path.read_text(encoding="utf-8")]
+    assert not heavy, f"JupyterLab's 570 kB stylesheet is inlined again (mkdocs_hooks.on_page_content): {heavy}"
 
 
 def test_the_link_check_names_what_is_broken_and_where(tmp_path):

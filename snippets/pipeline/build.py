@@ -4,10 +4,13 @@ site only if one of its inputs changed since the last build into the same folder
     .venv/bin/python -m snippets.pipeline.build [--site-dir site]
 
 The site's inputs are every file under docs/ and snippets/, mkdocs.yml and the package versions; their
-fingerprint is kept in <site-dir>/.inputs.
+fingerprint is kept in <site-dir>/.inputs. The site build is `mkdocs build --strict`, run in this process: while
+stale chapters run (each in a fresh Python), mkdocs and its plugins load; the memos of site_cache.py make it
+redo only the pages that changed.
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -17,7 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from snippets.pipeline import notebooks, records
+from snippets.pipeline import records
 from snippets.pipeline.regenerate import regenerate, stale_chapters
 from snippets.pipeline.sections import DOCS, ROOT
 
@@ -42,6 +45,8 @@ def build(site_dir: Path) -> bool:
             warm_up_notebooks()
             if not recording.result():
                 return False
+    from snippets.pipeline import notebooks  # nbformat takes a while to import: not before the chapters start
+
     for written in notebooks.write_all():
         print(f"wrote {written}")
     inputs, stamp = fingerprint(), site_dir / ".inputs"
@@ -75,7 +80,7 @@ def warm_up_notebooks():
     from mkdocs_jupyter.convert import nb2html
 
     existing = sorted(DOCS.glob("*/notebooks/*.ipynb"), key=lambda path: path.stat().st_size)
-    if existing:
+    with contextlib.suppress(Exception):  # only a warm-up: a broken notebook is the build's to report
         nb2html(str(existing[0]), custom_mathjax_url="")
 
 

@@ -64,6 +64,15 @@ def _fresh_matplotlib() -> None:
         matplotlib.rcdefaults()
 
 
+def show_warnings_as_python_does() -> None:
+    """Show the warnings a fresh `python` shows, every time: deprecations only when the reader's code causes them.
+    (The notebook tests set up their kernels with this too.)"""
+    warnings.simplefilter("always")
+    for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.filterwarnings("ignore", category=quiet)
+    warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
+
+
 def _run_section(section: Section, namespace: dict, run: SectionRun) -> None:
     filename = str(ROOT / section.path)
     tree = ast.parse(section.code, filename=filename)
@@ -76,11 +85,7 @@ def _run_section(section: Section, namespace: dict, run: SectionRun) -> None:
 
     try:
         with contextlib.redirect_stdout(shown), warnings.catch_warnings():
-            # Show what a fresh `python` shows, every time: deprecations only when the reader's code causes them.
-            warnings.simplefilter("always")
-            for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
-                warnings.filterwarnings("ignore", category=quiet)
-            warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
+            show_warnings_as_python_does()
             warnings.showwarning = show_warning
             exec(compile(tree, filename, "exec"), namespace)
             value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace) if last else None

@@ -83,8 +83,10 @@ def on_page_markdown(markdown, page, config, files):
     fences = {}
     for include in includes:
         fences.setdefault(include.fence_end, []).append(include)
+    current = {path: [device for device in DEVICES if _current_run(path, device)]  # devices with a fresh record
+               for path in {include.path for include in includes}}
     for fence_end in sorted(fences, reverse=True):
-        shown = _shown_under_fence(fences[fence_end], page_dir, labels)
+        shown = _shown_under_fence(fences[fence_end], current[fences[fence_end][0].path], page_dir, labels)
         lines[fence_end:fence_end] = [fences[fence_end][0].indent + line if line else "" for line in shown]
     lines[1:1] = ["", _notebook_links(page, config, labels)]  # under the title, once the line numbers are used
     return "\n".join(lines) + _stamp([includes[0].path], labels)
@@ -103,13 +105,17 @@ def _notebook_links(page, config, labels):
             f"\n{{: .notebook-links }}")
 
 
-def _shown_under_fence(includes, page_dir, labels):
-    """Markdown lines for what a fence's sections print and draw, per device tab where devices differ."""
+def _current_run(path, device):
+    """The record of a chapter on a device, if it was made from the chapter's code as it is now."""
+    run = records.read_run(path, device)
+    return run if run and run["code"] == records.code_hash(path) else None
+
+
+def _shown_under_fence(includes, devices, page_dir, labels):
+    """Markdown lines for what a fence's sections print and draw (recorded on these devices), per device tab where
+    devices differ."""
     per_device = {}
-    for device in DEVICES:
-        run = records.read_run(includes[0].path, device)
-        if run is None or run["code"] != records.code_hash(includes[0].path):
-            continue
+    for device in devices:
         texts, images = zip(*(records.section_files(i.path, device, i.name) for i in includes))
         per_device[device] = ("".join(texts), [image for group in images for image in group])
     if not per_device:
@@ -140,8 +146,8 @@ def _stamp(paths, labels):
     parts = []
     for device in DEVICES:
         for path in paths:
-            run = records.read_run(path, device)
-            if run and run["code"] == records.code_hash(path):
+            run = _current_run(path, device)
+            if run:
                 part = (f"{labels[device]}: {run['hardware']}, PyTorch {run['torch']}, NumPy {run['numpy']}, "
                         f"Python {run['python']}")
                 parts += [part] if part not in parts else []
@@ -154,7 +160,7 @@ def on_page_content(html, page, config, files):
     from an empty URL (the page itself, as a script); KaTeX typesets the notebooks' math like every page's."""
     if not page.file.src_uri.endswith(".ipynb"):
         return html
-    html = re.sub(r'<style type="text/css">\s*@charset "UTF-8";\.jupyter-wrapper\{.*?</style>', "", html, flags=re.S)
+    html = re.sub(r'<style type="text/css">\s*@charset "UTF-8";\.jupyter-wrapper\{[^<]*</style>', "", html)
     return html.replace('<script src=""> </script>', "")
 
 

@@ -7,6 +7,7 @@ Page-only syntax becomes plain Markdown: folded blocks (`??? success "答案"`) 
 their content, heading ids are dropped, and links to other pages point to the published site.
 """
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -110,8 +111,28 @@ def _code(includes):
     return cell
 
 
+_made: dict[str, tuple[str, str]] = {}  # page -> (digest of its inputs, notebook text), for this process
+
+
 def render(page: str) -> str:
-    return nbformat.v4.writes(build(page))  # checked against the notebook schema only when written (write_all)
+    """The notebook's text (checked against the notebook schema only when written, by write_all). A build checks
+    every notebook after regenerate has made them: the same inputs are not made into a notebook twice."""
+    digest = _inputs_digest(page)
+    if _made.get(page, ("",))[0] != digest:
+        _made[page] = (digest, nbformat.v4.writes(build(page)))
+    return _made[page][1]
+
+
+def _inputs_digest(page: str) -> str:
+    """Every file a page's notebook is made from: the page, mkdocs.yml (the site's address), and the code and
+    CPU records of each chapter it includes."""
+    paths = [ROOT / page, ROOT / "mkdocs.yml"]
+    for chapter in sorted({include.path for include in page_includes(page)}):
+        paths += [ROOT / chapter, *sorted(records.record_dir(chapter, "cpu").glob("*"))]
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode() + b"\0" + (path.read_bytes() if path.is_file() else b"missing"))
+    return digest.hexdigest()
 
 
 def stale_notebooks() -> list[str]:

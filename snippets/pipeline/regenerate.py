@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from snippets.pipeline import notebooks, records
+from snippets.pipeline import records
 from snippets.pipeline.sections import ROOT, SnippetError, chapters
 
 
@@ -76,6 +76,8 @@ def main(argv=None) -> int:
     ok = regenerate(paths) if paths else True
     if not paths:
         print("every chapter's outputs are fresh; nothing to run")
+    from snippets.pipeline import notebooks  # nbformat takes a while to import: not before the chapters start
+
     for written in notebooks.write_all():
         print(f"wrote {written}")
     return 0 if ok else 1
