@@ -112,7 +112,8 @@ def main(argv=None) -> int:
         snippet.write_text(original, encoding="utf-8")
         timed([python, "-m", "snippets.pipeline.build", "--site-dir", str(site)], copy)  # back as cloned
         chapter, edit = statistics.median(chapter_runs), statistics.median(edits)
-        rows.append((f"edit {EDITED_CHAPTER}, then build (re-ran: {', '.join(sorted(reran))})", edit, None,
+        rows.append((f"edit {Path(EDITED_CHAPTER).name}, then build (re-ran: "
+                     f"{', '.join(Path(path).name for path in sorted(reran))})", edit, None,
                      f"target <= its run {chapter:.1f} s + 3 s: {'met' if edit <= chapter + 3 else 'NOT met'}"))
 
         blocks, _ = timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "docs"], copy)
