@@ -32,3 +32,17 @@ def test_cuda_outputs_are_checked_on_a_gpu(path):
         pytest.skip(f"no CUDA device here: the CUDA outputs of {path} are checked on a GPU machine "
                     f"(.github/workflows/gpu.yml)")
     assert records.read_run(path, "cuda") is not None, f"{path} has no CUDA records; {records.REGENERATE} {path}"
+
+
+def test_another_snippet_package_version_or_device_makes_a_chapter_stale(monkeypatch, tmp_path):
+    path = chapters()[0]
+    recorded = records.key(path, "cpu")
+    assert records.key(path, "cuda") != recorded, "a record made on the CPU is stale on a GPU"
+    versions = records.versions()
+    monkeypatch.setattr(records, "versions", lambda: {**versions, "torch": "0.0.0"})
+    assert records.key(path, "cpu") != recorded, "a record made with another torch is stale"
+    monkeypatch.undo()
+    edited = tmp_path / "chapter.py"
+    edited.write_text((ROOT / path).read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
+    monkeypatch.setattr(records, "ROOT", tmp_path)
+    assert records.key("chapter.py", "cpu") != recorded, "a record made from other code is stale"
