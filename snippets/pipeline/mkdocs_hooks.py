@@ -25,9 +25,11 @@ from snippets.pipeline.regenerate import regenerate  # noqa: E402
 from snippets.pipeline.sections import DOCS, SnippetError, chapters, join_cjk_lines, page_includes  # noqa: E402
 
 LABELS = {
-    "zh": {"output": "输出", "graph": "图", "verified": "本页的输出记录于真实运行：", "cpu": "CPU", "cuda": "CUDA GPU",
+    "zh": {"output": "输出", "graph": "图", "verified": "本页的输出记录于真实运行：",
+           "verified-course": "本课程的所有输出都记录于真实运行：", "cpu": "CPU", "cuda": "CUDA GPU",
            "notebook": "以笔记本查看", "download": "下载 .ipynb", "colab": "在 Colab 中打开"},
     "en": {"output": "Output", "graph": "Figure", "verified": "The outputs on this page were recorded from real runs:",
+           "verified-course": "Every output in this course was recorded from a real run:",
            "cpu": "CPU", "cuda": "CUDA GPU",
            "notebook": "View as a notebook", "download": "Download .ipynb", "colab": "Open in Colab"},
 }
@@ -75,7 +77,7 @@ def on_page_markdown(markdown, page, config, files):
     except SnippetError as error:
         raise PluginError(str(error)) from None
     if VERIFIED_MARKER in markdown:
-        markdown = markdown.replace(VERIFIED_MARKER, _stamp(chapters(), labels).strip())
+        markdown = markdown.replace(VERIFIED_MARKER, _stamp(chapters(), labels, "verified-course").strip())
     if not includes:
         return markdown
     lines = markdown.split("\n")
@@ -141,7 +143,7 @@ def _markdown(text, images, page_dir, labels):
     return lines
 
 
-def _stamp(paths, labels):
+def _stamp(paths, labels, label="verified"):
     """Where the outputs of these chapters were recorded: device, hardware and versions, from their records."""
     parts = []
     for device in DEVICES:
@@ -151,7 +153,7 @@ def _stamp(paths, labels):
                 part = (f"{labels[device]}: {run['hardware']}, PyTorch {run['torch']}, NumPy {run['numpy']}, "
                         f"Python {run['python']}")
                 parts += [part] if part not in parts else []
-    return f'\n\n<p class="page-stamp">{labels["verified"]} {"; ".join(parts)}.</p>\n' if parts else ""
+    return f'\n\n<p class="page-stamp">{labels[label]} {"; ".join(parts)}.</p>\n' if parts else ""
 
 
 def on_page_content(html, page, config, files):
