@@ -41,7 +41,7 @@ serving = False
 # Notebooks are pages, rendered by mkdocs-jupyter. mkdocs-static-i18n rebuilds every File as a plain one, which
 # turns .ipynb pages back into static files (its issue #198); declaring .ipynb a page extension survives that.
 mkdocs.utils.markdown_extensions = (*mkdocs.utils.markdown_extensions, ".ipynb")
-site_cache.install()
+site_cache.install()  # a rebuild renders, indexes and highlights again only what changed (saved in on_post_build)
 
 
 def on_startup(command, dirty):
