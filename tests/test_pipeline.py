@@ -176,6 +176,21 @@ def test_a_dead_link_or_anchor_fails_the_build(project, link):
     assert "en/index.md" in output and "strict" in output
 
 
+def test_outputs_that_differ_on_cuda_are_shown_in_device_tabs(project):
+    cpu = project / "docs" / "outputs" / "demo" / "cpu"
+    cuda = cpu.with_name("cuda")
+    shutil.copytree(cpu, cuda)
+    edit(cuda / "hello.txt", "2 + 2 = 4", "2 + 2 = 4 (on a GPU)")
+    edit(cuda / "run.json", '"device": "cpu"', '"device": "cuda"')
+    code, output = strict_build(project)
+    assert code == 0, output
+    page = (project / "site" / "en" / "demo" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="tabbed-set') == 1, "only the block whose outputs differ gets tabs"
+    assert ">CPU</label>" in page and ">CUDA GPU</label>" in page
+    assert "2 + 2 = 4 (on a GPU)" in page
+    assert "CUDA GPU:" in page.split('class="page-stamp"')[1], "the stamp names the GPU run too"
+
+
 def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(project):
     """The build's memos (snippets/pipeline/site_cache.py) never serve a result made from other inputs."""
     code, output = build(project, "before")

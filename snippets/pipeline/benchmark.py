@@ -26,7 +26,7 @@ from pathlib import Path
 from snippets.pipeline.regenerate import hardware
 from snippets.pipeline.sections import ROOT
 
-FLOOR = ("import time; t = time.perf_counter(); import torch\n"
+FLOOR = ("import torch\n"
          "from snippets.pipeline.execute import run_chapter\n"
          "from snippets.pipeline.sections import chapters\n"
          "for path in chapters(): run_chapter(path)\n")

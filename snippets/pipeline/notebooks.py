@@ -86,7 +86,7 @@ def build(page: str) -> nbformat.NotebookNode:
     cells = [cell for cell in cells if cell["source"].strip()]
     for number, cell in enumerate(cells, 1):
         cell["id"] = f"cell-{number}"
-    # Plain dicts, validated once as a whole by render(): nbformat.v4.new_*() validate every cell, 10x slower.
+    # Plain dicts, validated once as a whole when written: nbformat.v4.new_*() validate every cell, 10x slower.
     return nbformat.from_dict({"nbformat": 4, "nbformat_minor": nbformat.v4.nbformat_minor, "cells": cells,
                                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"},
@@ -111,16 +111,21 @@ def _code(includes):
     return cell
 
 
-_made: dict[str, tuple[str, str]] = {}  # page -> (digest of its inputs, notebook text), for this process
+_made: dict[str, tuple] = {}  # page -> (digest of its inputs, notebook, its text), for this process
 
 
 def render(page: str) -> str:
-    """The notebook's text (checked against the notebook schema only when written, by write_all). A build checks
-    every notebook after regenerate has made them: the same inputs are not made into a notebook twice."""
+    return _made_now(page)[1]
+
+
+def _made_now(page: str) -> tuple[nbformat.NotebookNode, str]:
+    """The notebook and its text. A build checks every notebook after regenerate has made them: the same inputs
+    are not made into a notebook twice."""
     digest = _inputs_digest(page)
     if _made.get(page, ("",))[0] != digest:
-        _made[page] = (digest, nbformat.v4.writes(build(page)))
-    return _made[page][1]
+        notebook = build(page)
+        _made[page] = (digest, notebook, nbformat.v4.writes(notebook))
+    return _made[page][1:]
 
 
 def _inputs_digest(page: str) -> str:
@@ -144,9 +149,9 @@ def stale_notebooks() -> list[str]:
 def write_all() -> list[str]:
     written = []
     for page in stale_notebooks():
-        notebook = build(page)
-        nbformat.validate(notebook)
+        notebook, text = _made_now(page)
+        nbformat.validate(notebook)  # the schema, checked here only: written notebooks are the ones that count
         notebook_path(page).parent.mkdir(exist_ok=True)
-        notebook_path(page).write_text(nbformat.v4.writes(notebook), encoding="utf-8")
+        notebook_path(page).write_text(text, encoding="utf-8")
         written.append(str(notebook_path(page).relative_to(ROOT)))
     return written
