@@ -23,7 +23,8 @@ torch.manual_seed(42)
 a = torch.randn(1, requires_grad=True, device=device)
 b = torch.randn(1, requires_grad=True, device=device)
 print(a, b)
-print("leaf tensors:", a.is_leaf, b.is_leaf, "| gradients so far:", a.grad, b.grad)
+print("leaf tensors:", a.is_leaf, b.is_leaf,
+      "| gradients so far:", a.grad, b.grad)
 # --8<-- [end:parameters]
 
 # --8<-- [start:to-device-pitfall]
@@ -31,6 +32,23 @@ torch.manual_seed(42)
 moved = torch.randn(1, requires_grad=True).to(device)
 print("after .to(device):", moved, "| leaf:", moved.is_leaf)
 # --8<-- [end:to-device-pitfall]
+
+# --8<-- [start:to-device-copy]
+copy = moved.to(torch.float64)  # a real copy, as .to("cuda") makes on a GPU
+print("the copy:", copy, "| leaf:", copy.is_leaf)
+
+loss = ((copy * x_train - y_train) ** 2).mean()
+loss.backward()
+try:
+    with torch.no_grad():
+        copy -= 0.1 * copy.grad
+except TypeError as err:
+    print("TypeError:", err)
+try:
+    torch.optim.SGD([copy], lr=0.1)
+except ValueError as err:
+    print("ValueError:", err)
+# --8<-- [end:to-device-copy]
 
 # --8<-- [start:requires-grad-in-place]
 late = torch.randn(1).to(device)
@@ -115,7 +133,7 @@ print("after changing .data:", w.grad)
 
 w.grad = None
 out = w.sigmoid()
-out.detach().zero_()  # detach() shares the data, but autograd notices the change
+out.detach().zero_()  # shares the data, but autograd notices the change
 try:
     out.sum().backward()
 except RuntimeError as err:
@@ -137,14 +155,17 @@ for epoch in range(100):
     with torch.no_grad():
         a -= lr * a.grad
         b -= lr * b.grad
-    if epoch % 25 == 0 or epoch == 99:
-        print(f"epoch {epoch:2}: loss = {loss.item():.4g}")
+    if epoch < 13 or epoch == 99:
+        print(f"epoch {epoch:2}: loss {loss.item():.3f}, "
+              f"a.grad {a.grad.item():+.3f}, a {a.item():+.3f}")
 # --8<-- [end:exercise-forget-zero]
 
 # --8<-- [start:exercise-leaves]
 yhat = a + b * x_train
 loss = ((yhat - y_train) ** 2).mean()
-for name, t in [("a", a), ("x_train", x_train), ("yhat", yhat), ("loss", loss)]:
+tensors = {"a": a, "x_train": x_train, "yhat": yhat, "loss": loss}
+for name, t in tensors.items():
     grad_fn = type(t.grad_fn).__name__ if t.grad_fn else None
-    print(f"{name:>7}: requires_grad={t.requires_grad!s:5}  is_leaf={t.is_leaf!s:5}  grad_fn={grad_fn}")
+    print(f"{name:>7}: requires_grad={t.requires_grad!s:5}  "
+          f"is_leaf={t.is_leaf!s:5}  grad_fn={grad_fn}")
 # --8<-- [end:exercise-leaves]

@@ -31,7 +31,8 @@ yhat = a + b * x_train
 error = yhat - y_train
 loss = (error**2).mean()
 
-print("grad_fn:", yhat.grad_fn.name(), error.grad_fn.name(), loss.grad_fn.name())
+print("grad_fn:", yhat.grad_fn.name(), error.grad_fn.name(),
+      loss.grad_fn.name())
 print("grad_fn of a and of x_train:", a.grad_fn, x_train.grad_fn)
 # --8<-- [end:forward]
 
@@ -55,8 +56,9 @@ def show_graph(fn, params, depth=0):
         print("    " * depth + "None")
         return
     label = type(fn).__name__
-    if hasattr(fn, "variable"):  # an AccumulateGrad node holds its leaf tensor
-        label += " -> " + next(name for name, p in params.items() if p is fn.variable)
+    if hasattr(fn, "variable"):  # an AccumulateGrad node holds its leaf
+        name = next(n for n, p in params.items() if p is fn.variable)
+        label += " -> " + name
     print("    " * depth + label)
     for next_fn, _ in fn.next_functions:
         show_graph(next_fn, params, depth + 1)
@@ -66,22 +68,24 @@ show_graph(loss.grad_fn, {"a": a, "b": b})
 # --8<-- [end:next-functions]
 
 # --8<-- [start:graph-no-grad]
-a_fixed = torch.randn(1, device=device)  # requires_grad is False by default
+a_fixed = torch.randn(1, device=device)  # requires_grad=False by default
 yhat_fixed = a_fixed + b * x_train
-print("requires grad:", a_fixed.requires_grad, b.requires_grad, yhat_fixed.requires_grad)
+print("requires grad:", a_fixed.requires_grad, b.requires_grad,
+      yhat_fixed.requires_grad)
 make_dot(yhat_fixed, params={"b": b})
 # --8<-- [end:graph-no-grad]
 
 # --8<-- [start:no-grad-context]
 with torch.no_grad():
     yhat_plain = a + b * x_train
-print("requires grad:", yhat_plain.requires_grad, "| grad_fn:", yhat_plain.grad_fn)
+print("requires grad:", yhat_plain.requires_grad,
+      "| grad_fn:", yhat_plain.grad_fn)
 # --8<-- [end:no-grad-context]
 
 # --8<-- [start:branch-far]
 def branchy_loss(a, b):
     loss = ((a + b * x_train - y_train) ** 2).mean()
-    if loss > 0.5:  # plain Python decides, on this run's value, what enters the graph
+    if loss > 0.5:  # plain Python decides what enters the graph
         loss = loss + (b * x_train).abs().mean()
     return loss
 
@@ -127,7 +131,12 @@ print(type(yhat_np).__name__, yhat_np.shape, yhat_np[:3, 0].round(4))
 
 # --8<-- [start:backward-twice]
 loss = ((a + b * x_train - y_train) ** 2).mean()
+square = loss.grad_fn.next_functions[0][0]
+print("before backward():", square.name(), "saved a tensor of shape",
+      tuple(square._saved_self.shape))
 loss.backward()
+print("after backward(): ", loss.grad_fn.name(), "->", square.name(), "->",
+      square.next_functions[0][0].name())
 try:
     loss.backward()
 except RuntimeError as err:

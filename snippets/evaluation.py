@@ -1,4 +1,4 @@
-# Chapter: evaluation, loss curves, saving and loading checkpoints, predicting.
+# Chapter: evaluation, loss curves, saving and loading checkpoints.
 # Pages: docs/zh/evaluation.md, docs/en/evaluation.md
 
 # --8<-- [start:make-loaders]
@@ -25,7 +25,8 @@ train_loader = DataLoader(train_data, batch_size=16, shuffle=True,
 val_loader = DataLoader(val_data, batch_size=16)
 
 print("training:", len(train_data), "points,", len(train_loader), "batches")
-print("validation:", len(val_data), "points, batch sizes", [len(xb) for xb, _ in val_loader])
+print("validation:", len(val_data), "points, batch sizes",
+      [len(xb) for xb, _ in val_loader])
 # --8<-- [end:make-loaders]
 
 # --8<-- [start:make-model]
@@ -53,11 +54,13 @@ xb, yb = xb.to(device), yb.to(device)
 
 model.eval()
 loss = loss_fn(model(xb), yb)
-print(f"eval() only:    requires_grad={loss.requires_grad}, has grad_fn={loss.grad_fn is not None}")
+print(f"eval() only:    requires_grad={loss.requires_grad}, "
+      f"has grad_fn={loss.grad_fn is not None}")
 
 with torch.no_grad():
     loss = loss_fn(model(xb), yb)
-print(f"eval + no_grad: requires_grad={loss.requires_grad}, has grad_fn={loss.grad_fn is not None}")
+print(f"eval + no_grad: requires_grad={loss.requires_grad}, "
+      f"has grad_fn={loss.grad_fn is not None}")
 
 dropout.train()
 with torch.no_grad():
@@ -122,8 +125,9 @@ plt.show()
 # --8<-- [start:loss-curve-zh]
 import matplotlib.pyplot as plt
 
-plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimHei",
-                                   "DejaVu Sans"]
+plt.rcParams["font.sans-serif"] = [
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Microsoft YaHei", "PingFang SC",
+    "SimHei", "DejaVu Sans"]
 plt.rcParams["axes.unicode_minus"] = False
 
 epochs = range(1, len(train_losses) + 1)
@@ -159,6 +163,29 @@ print("optimizer state:", checkpoint["optimizer"]["state"])
 print("learning rate:", checkpoint["optimizer"]["param_groups"][0]["lr"])
 # --8<-- [end:save-checkpoint]
 
+# --8<-- [start:buffers-in-state-dict]
+norm = nn.BatchNorm1d(1).to(device)
+print("parameters:", [name for name, _ in norm.named_parameters()])
+print("state_dict:", list(norm.state_dict()))
+
+
+def show_running_stats(when):
+    state = norm.state_dict()
+    print(f"{when:16} running_mean {state['running_mean'].item():.4f}, "
+          f"running_var {state['running_var'].item():.4f}, "
+          f"num_batches_tracked {state['num_batches_tracked'].item()}")
+
+
+show_running_stats("new:")
+norm(torch.tensor([[1.0], [2.0], [3.0], [6.0]], device=device))
+show_running_stats("after one batch:")
+
+norm.register_buffer("scratch", torch.zeros(1, device=device),
+                     persistent=False)
+print("buffers:", [name for name, _ in norm.named_buffers()])
+print("scratch in state_dict:", "scratch" in norm.state_dict())
+# --8<-- [end:buffers-in-state-dict]
+
 # --8<-- [start:load-checkpoint]
 torch.manual_seed(0)
 new_model = nn.Linear(1, 1).to(device)
@@ -171,9 +198,11 @@ new_optimizer.load_state_dict(loaded["optimizer"])
 start_epoch = loaded["epoch"]
 train_losses, val_losses = loaded["train_losses"], loaded["val_losses"]
 
-print(f"after loading: validation loss {validate(new_model):.4f}, epoch {start_epoch}")
+print(f"after loading: validation loss {validate(new_model):.4f}, "
+      f"epoch {start_epoch}")
+new_state, old_state = new_model.state_dict(), model.state_dict()
 print("same parameters as the saved model:",
-      all(torch.equal(new_model.state_dict()[k], v) for k, v in model.state_dict().items()))
+      all(torch.equal(new_state[k], v) for k, v in old_state.items()))
 # --8<-- [end:load-checkpoint]
 
 # --8<-- [start:resume-training]
@@ -186,6 +215,20 @@ for epoch in range(start_epoch, start_epoch + 5):
 print("epochs recorded:", len(train_losses), len(val_losses))
 # --8<-- [end:resume-training]
 
+# --8<-- [start:loader-generator-state]
+def first_batch(loader):
+    return next(iter(loader))[0][:4].flatten()
+
+
+state = train_loader.generator.get_state()  # after 105 epochs of shuffling
+restarted = DataLoader(train_data, batch_size=16, shuffle=True,
+                       generator=torch.Generator().manual_seed(42))
+print("new loader, seed 42:    ", first_batch(restarted))
+restarted.generator.set_state(state)
+print("new loader, old state:  ", first_batch(restarted))
+print("train_loader, epoch 106:", first_batch(train_loader))
+# --8<-- [end:loader-generator-state]
+
 # --8<-- [start:predict]
 x_new = torch.tensor([[0.0], [0.5], [1.0]], device=device)
 
@@ -194,7 +237,8 @@ with torch.no_grad():
     y_new = new_model(x_new)
 
 for xi, yi in zip(x_new.flatten().tolist(), y_new.flatten().tolist()):
-    print(f"x = {xi:.1f}: predicted {yi:.4f}, true line 1 + 2x = {1 + 2 * xi:.4f}")
+    print(f"x = {xi:.1f}: predicted {yi:.4f}, "
+          f"true line 1 + 2x = {1 + 2 * xi:.4f}")
 print("requires_grad:", y_new.requires_grad, "| device:", y_new.device)
 # --8<-- [end:predict]
 
@@ -230,6 +274,7 @@ train_one_epoch(model, optimizer)
 print(f"model now:      weight {model.weight.item():.4f}")
 print(f"best:           weight {best['weight'].item():.4f}")
 print(f"best_copy:      weight {best_copy['weight'].item():.4f}")
-print("same storage as the parameter:", best["weight"].data_ptr() == model.weight.data_ptr())
+print("same storage as the parameter:",
+      best["weight"].data_ptr() == model.weight.data_ptr())
 tmpdir.cleanup()
 # --8<-- [end:exercise-best-state]

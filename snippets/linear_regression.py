@@ -9,6 +9,8 @@ x = rng.uniform(0, 1, size=(100, 1))
 epsilon = 0.1 * rng.standard_normal(size=(100, 1))
 y = 1 + 2 * x + epsilon
 
+print("random numbers from:", type(rng).__name__, "with",
+      type(rng.bit_generator).__name__)
 print("x:", x.shape, "y:", y.shape)
 print("first three points:")
 print(np.hstack([x, y])[:3].round(4))
@@ -91,16 +93,21 @@ def train_in_batches(batch_size, lr=0.1, n_epochs=50, seed=0):
 
 for name, size in [("batch", 80), ("mini-batch", 16), ("stochastic", 1)]:
     a_, b_, updates = train_in_batches(size)
-    print(f"{name:>10}, batch size {size:2}: {updates:4} updates, a = {a_:.4f}, b = {b_:.4f}")
+    print(f"{name:>10}, batch size {size:2}: {updates:4} updates, "
+          f"a = {a_:.4f}, b = {b_:.4f}")
 # --8<-- [end:mini-batch]
 
 # --8<-- [start:exercise-lr]
 for lr in [0.01, 0.1, 0.5, 1.0]:
     a_, b_ = train(0.0, 0.0, lr=lr, n_epochs=100)
     loss = ((a_ + b_ * x_train - y_train) ** 2).mean()
-    print(f"lr = {lr:<4}: a = {a_:10.4g}, b = {b_:10.4g}, training MSE = {loss:.4g}")
+    print(f"lr = {lr:<4}: a = {a_:10.4g}, b = {b_:10.4g}, "
+          f"training MSE = {loss:.4g}")
 
-# The MSE is a quadratic bowl; steps diverge once lr exceeds 2 / (its steepest curvature).
-curvature = 2 * np.array([[1, x_train.mean()], [x_train.mean(), (x_train**2).mean()]])
-print(f"gradient descent diverges here for lr > {2 / np.linalg.eigvalsh(curvature).max():.3f}")
+# The MSE is a quadratic bowl; steps diverge once lr exceeds
+# 2 / (its steepest curvature).
+m1, m2 = x_train.mean(), (x_train**2).mean()
+curvature = 2 * np.array([[1, m1], [m1, m2]])
+limit = 2 / np.linalg.eigvalsh(curvature).max()
+print(f"gradient descent diverges here for lr > {limit:.3f}")
 # --8<-- [end:exercise-lr]

@@ -1,4 +1,4 @@
-# Chapter: loss functions (nn.MSELoss, reduction, argument order, the shape pitfall).
+# Chapter: loss functions (nn.MSELoss, reduction, argument order, shapes).
 # Pages: docs/zh/losses.md, docs/en/losses.md
 
 # --8<-- [start:mse-loss]
@@ -36,14 +36,16 @@ print(f"sum = mean * N: {sum_loss.item():.4f} = {mean_loss.item():.4f} * {n}")
 # --8<-- [end:reduction]
 
 # --8<-- [start:argument-order]
-probs = torch.tensor([0.9, 0.2, 0.6], device=device)   # predicted probabilities
-labels = torch.tensor([1.0, 0.0, 1.0], device=device)  # true classes, 1 or 0
+probs = torch.tensor([0.9, 0.2, 0.6], device=device)  # predicted
+labels = torch.tensor([1.0, 0.0, 1.0], device=device)  # true classes
 
 for fn in [nn.MSELoss(), nn.L1Loss(), nn.HuberLoss(), nn.BCELoss()]:
     right, swapped = fn(probs, labels).item(), fn(labels, probs).item()
-    print(f"{str(fn):>12}: (prediction, target) {right:.4f} | swapped {swapped:.4f}")
+    print(f"{str(fn):>12}: (prediction, target) {right:.4f} | "
+          f"swapped {swapped:.4f}")
 
-print("BCE swapped, per element:", nn.BCELoss(reduction="none")(labels, probs))
+per_element = nn.BCELoss(reduction="none")(labels, probs)
+print("BCE swapped, per element:", per_element)
 # --8<-- [end:argument-order]
 
 # --8<-- [start:data]
@@ -88,7 +90,7 @@ print(f"training loss: {loss.item():.6f}")
 # --8<-- [end:train]
 
 # --8<-- [start:shape-pitfall]
-y_flat = y_train.squeeze(1)  # shape (80,): the same numbers, one dimension fewer
+y_flat = y_train.squeeze(1)  # shape (80,): the same numbers
 
 with torch.no_grad():
     yhat = a + b * x_train
@@ -96,7 +98,8 @@ with torch.no_grad():
           "| yhat - y_flat:", tuple((yhat - y_flat).shape))
     wrong = loss_fn(yhat, y_flat)
     right = loss_fn(yhat, y_flat.unsqueeze(1))
-print(f"wrong shapes: {wrong.item():.4f} | matching shapes: {right.item():.4f}")
+print(f"wrong shapes: {wrong.item():.4f} | "
+      f"matching shapes: {right.item():.4f}")
 # --8<-- [end:shape-pitfall]
 
 # --8<-- [start:exercise-sum]
@@ -105,7 +108,8 @@ for reduction, lr in [("mean", 0.1), ("sum", 0.1), ("sum", 0.1 / 80)]:
     a = torch.randn(1, requires_grad=True, device=device)
     b = torch.randn(1, requires_grad=True, device=device)
     train(a, b, nn.MSELoss(reduction=reduction), y_train, lr=lr)
-    print(f"{reduction:>4}, lr = {lr:.5f}: a = {a.item():.4f}, b = {b.item():.4f}")
+    print(f"{reduction:>4}, lr = {lr:.5f}: "
+          f"a = {a.item():.4f}, b = {b.item():.4f}")
 # --8<-- [end:exercise-sum]
 
 # --8<-- [start:exercise-broadcast]
@@ -115,7 +119,7 @@ torch.manual_seed(42)
 a = torch.randn(1, requires_grad=True, device=device)
 b = torch.randn(1, requires_grad=True, device=device)
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # we have seen the warning; do not print it 1000 times
+    warnings.simplefilter("ignore")  # we have seen the warning already
     loss = train(a, b, nn.MSELoss(), y_flat)
 
 print(f"trained on the (80,) target: a = {a.item():.4f}, b = {b.item():.4f}")

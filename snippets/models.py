@@ -9,7 +9,7 @@ import torch.optim as optim
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
-# The course data: a = 1, b = 2, 100 points, 80 for training, 20 for validation.
+# The course data: a = 1, b = 2; 80 points for training, 20 for validation.
 rng = np.random.default_rng(42)
 x = rng.uniform(0, 1, size=(100, 1))
 y = 1 + 2 * x + 0.1 * rng.standard_normal(size=(100, 1))
@@ -20,7 +20,8 @@ x_train = torch.from_numpy(x[train_idx]).float().to(device)
 y_train = torch.from_numpy(y[train_idx]).float().to(device)
 x_val = torch.from_numpy(x[val_idx]).float().to(device)
 y_val = torch.from_numpy(y[val_idx]).float().to(device)
-print("training:", tuple(x_train.shape), "validation:", tuple(x_val.shape), "on", x_train.device)
+print("training:", tuple(x_train.shape), "validation:", tuple(x_val.shape),
+      "on", x_train.device)
 # --8<-- [end:data]
 
 # --8<-- [start:manual-model]
@@ -55,7 +56,8 @@ except AttributeError as err:
 # --8<-- [start:parameters]
 print(list(model.parameters()))
 for name, param in model.named_parameters():
-    print(f"{name}: shape {tuple(param.shape)}, value {param.item():.4f}, leaf {param.is_leaf}")
+    print(f"{name}: shape {tuple(param.shape)}, value {param.item():.4f}, "
+          f"leaf {param.is_leaf}")
 # --8<-- [end:parameters]
 
 # --8<-- [start:state-dict]
@@ -102,7 +104,8 @@ print("after .to(torch.float64): a is", half.a.dtype, "| b is", half.b.dtype)
 class FixedIntercept(nn.Module):
     def __init__(self):
         super().__init__()
-        self.register_buffer("a", torch.randn(1))  # saved and moved with the model, never learnt
+        # saved and moved with the model, never learnt
+        self.register_buffer("a", torch.randn(1))
         self.b = nn.Parameter(torch.randn(1))
 
     def forward(self, x):
@@ -113,13 +116,15 @@ fixed = FixedIntercept()
 print("parameters:", [name for name, _ in fixed.named_parameters()])
 print("state_dict:", list(fixed.state_dict().keys()))
 fixed.to(torch.float64)
-print("after .to(torch.float64): a is", fixed.a.dtype, "| b is", fixed.b.dtype)
+print("after .to(torch.float64): a is", fixed.a.dtype,
+      "| b is", fixed.b.dtype)
 # --8<-- [end:buffer]
 
 # --8<-- [start:to-device]
 print("same object:", model.to(device) is model)
 for name, param in model.named_parameters():
-    print(f"{name}: {param.device}, leaf {param.is_leaf}, requires_grad {param.requires_grad}")
+    print(f"{name}: {param.device}, leaf {param.is_leaf}, "
+          f"requires_grad {param.requires_grad}")
 # --8<-- [end:to-device]
 
 # --8<-- [start:train-manual]
@@ -141,9 +146,11 @@ def train(model, n_epochs=1000, lr=0.1):
 live = model.state_dict()
 snapshot = copy.deepcopy(model.state_dict())
 loss = train(model)
-print(f"after 1000 epochs: a = {model.a.item():.4f}, b = {model.b.item():.4f}, loss {loss:.6f}")
-print(f"live state_dict:   a = {live['a'].item():.4f}, b = {live['b'].item():.4f}")
-print(f"deep copy:         a = {snapshot['a'].item():.4f}, b = {snapshot['b'].item():.4f}")
+print(f"after 1000 epochs: a = {model.a.item():.4f}, "
+      f"b = {model.b.item():.4f}, loss {loss:.6f}")
+for name, state in [("live state_dict:", live), ("deep copy:", snapshot)]:
+    print(f"{name:18} a = {state['a'].item():.4f}, "
+          f"b = {state['b'].item():.4f}")
 # --8<-- [end:train-manual]
 
 # --8<-- [start:nn-linear]
@@ -188,19 +195,22 @@ print(list(seq_model.state_dict().keys()))
 
 loss = train(seq_model)
 weight, bias = seq_model[0].weight.item(), seq_model[0].bias.item()
-print(f"after 1000 epochs: weight = {weight:.4f}, bias = {bias:.4f}, loss {loss:.6f}")
+print(f"after 1000 epochs: weight = {weight:.4f}, bias = {bias:.4f}, "
+      f"loss {loss:.6f}")
 # --8<-- [end:sequential]
 
 # --8<-- [start:train-eval]
 print("training mode:", seq_model.training)
 seq_model.eval()
-print("after eval():", seq_model.training, "| its Linear:", seq_model[0].training)
+print("after eval():", seq_model.training,
+      "| its Linear:", seq_model[0].training)
 with torch.no_grad():
     out_eval = seq_model(x_val)
     seq_model.train()
     out_train = seq_model(x_val)
 print("back to training mode:", seq_model.training)
-print("Linear gives the same output in both modes:", torch.equal(out_eval, out_train))
+print("Linear gives the same output in both modes:",
+      torch.equal(out_eval, out_train))
 
 dropout = nn.Dropout(p=0.5)
 ones = torch.ones(8, device=device)
@@ -217,7 +227,8 @@ frozen.b.requires_grad_(False)
 print(f"before: a = {frozen.a.item():.4f}, b = {frozen.b.item():.4f}")
 
 loss = train(frozen, n_epochs=300)
-print(f"after:  a = {frozen.a.item():.4f}, b = {frozen.b.item():.4f}, loss {loss:.6f}")
+print(f"after:  a = {frozen.a.item():.4f}, b = {frozen.b.item():.4f}, "
+      f"loss {loss:.6f}")
 print("gradient of b:", frozen.b.grad)
 best_a = (y_train - frozen.b * x_train).mean().item()
 print(f"best a for this fixed b: {best_a:.4f}")
@@ -238,9 +249,11 @@ try:
 except RuntimeError as err:
     print("RuntimeError:", err)
 
-result = copy_of_model.load_state_dict({"linear.weight": model.b.detach().view(1, 1),
-                                        "linear.bias": model.a.detach()})
+renamed = {"linear.weight": model.b.detach().view(1, 1),
+           "linear.bias": model.a.detach()}
+result = copy_of_model.load_state_dict(renamed)
 print(result)
 with torch.no_grad():
-    print("same predictions:", torch.allclose(copy_of_model(x_val), model(x_val)))
+    print("same predictions:",
+          torch.allclose(copy_of_model(x_val), model(x_val)))
 # --8<-- [end:exercise-load]

@@ -1,4 +1,4 @@
-# Chapter: optimizers (torch.optim): SGD, the learning rate, momentum, Adam, L-BFGS.
+# Chapter: optimizers (torch.optim): SGD, momentum, Adam, L-BFGS.
 # Pages: docs/zh/optimizers.md, docs/en/optimizers.md
 
 # --8<-- [start:data]
@@ -92,17 +92,33 @@ def train(optimizer_class, n_epochs=100, **settings):
 print("loss in epoch:   10         20         50        100")
 for lr in [0.01, 0.1, 0.5, 1.5]:
     losses = train(optim.SGD, lr=lr)
-    print(f"lr = {lr:<4}", "".join(f"{losses[e - 1]:11.4g}" for e in [10, 20, 50, 100]))
+    shown = "".join(f"{losses[e - 1]:11.4g}" for e in [10, 20, 50, 100])
+    print(f"lr = {lr:<4}", shown)
 # --8<-- [end:learning-rate]
 
 # --8<-- [start:param-groups]
+import textwrap
+
 group = optimizer.param_groups[0]
-print("settings:", [key for key in group if key != "params"])
-print("lr:", group["lr"], "| parameters in the group:", len(group["params"]))
+print("parameters in the group:", len(group["params"]))
+settings = ", ".join(f"{k}={v}" for k, v in group.items() if k != "params")
+print(textwrap.fill("settings: " + settings, 70))
 
 optimizer.param_groups[0]["lr"] = 0.01
 print("lr now:", optimizer.param_groups[0]["lr"])
 # --8<-- [end:param-groups]
+
+# --8<-- [start:weight-decay]
+cases = [(optim.SGD, 0.0), (optim.SGD, 0.5), (optim.Adam, 0.5),
+         (optim.AdamW, 0.5)]
+for optimizer_class, weight_decay in cases:
+    w = torch.tensor([2.0], requires_grad=True, device=device)
+    opt = optimizer_class([w], lr=0.1, weight_decay=weight_decay)
+    w.grad = torch.tensor([1.0], device=device)
+    opt.step()
+    print(f"{optimizer_class.__name__:<5} weight_decay={weight_decay}: "
+          f"w 2.0 -> {w.item():.2f}")
+# --8<-- [end:weight-decay]
 
 # --8<-- [start:momentum-adam]
 runs = {
@@ -112,7 +128,8 @@ runs = {
 }
 print("loss in epoch:           10         20         50        100")
 for name, losses in runs.items():
-    print(f"{name:<18}", "".join(f"{losses[e - 1]:11.4f}" for e in [10, 20, 50, 100]))
+    shown = "".join(f"{losses[e - 1]:11.4f}" for e in [10, 20, 50, 100])
+    print(f"{name:<18}", shown)
 # --8<-- [end:momentum-adam]
 
 # --8<-- [start:optimizer-state]
@@ -128,9 +145,26 @@ for optimizer_class, settings in [(optim.SGD, {"lr": 0.1, "momentum": 0.9}),
     loss.backward()
     optimizer.step()
     print(f"{optimizer_class.__name__}: state of a:", optimizer.state[a])
-    print(f"  gradients: {a.grad.item():.4f}, {b.grad.item():.4f}"
-          f" | steps taken: {a.item() - a_before:.4f}, {b.item() - b_before:.4f}")
+    print(f"  gradients: {a.grad.item():.4f}, {b.grad.item():.4f} | "
+          f"steps taken: {a.item() - a_before:.4f}, "
+          f"{b.item() - b_before:.4f}")
 # --8<-- [end:optimizer-state]
+
+# --8<-- [start:adam-step-size]
+w = torch.zeros(1, requires_grad=True, device=device)
+adam = optim.Adam([w], lr=0.1)
+largest = (0.0, 0)
+for step in range(1, 1021):
+    gradient = 0.01 if step <= 1000 else 1.0
+    w.grad = torch.full_like(w, gradient)
+    before = w.item()
+    adam.step()
+    moved = (before - w.item()) / 0.1  # in units of the learning rate
+    largest = max(largest, (moved, step))
+    if step in (1, 1000, 1001, 1002, 1005, 1020):
+        print(f"step {step:4}: gradient {gradient:4}, moved {moved:.2f} x lr")
+print(f"largest: {largest[0]:.2f} x lr, at step {largest[1]}")
+# --8<-- [end:adam-step-size]
 
 # --8<-- [start:lbfgs]
 torch.manual_seed(42)
@@ -152,8 +186,13 @@ def closure():
 for step in range(3):
     loss_before = optimizer.step(closure)
     loss_after = ((a + b * x_train - y_train) ** 2).mean()
-    print(f"step {step + 1}: loss {loss_before.item():.6f} -> {loss_after.item():.6f}, "
-          f"closure calls so far: {calls}, a = {a.item():.4f}, b = {b.item():.4f}")
+    print(f"step {step + 1}: loss {loss_before.item():.6f} -> "
+          f"{loss_after.item():.6f}, closure calls so far: {calls}, "
+          f"a = {a.item():.4f}, b = {b.item():.4f}")
+
+state = optimizer.state[a]  # L-BFGS keeps its state with the first parameter
+print("history:", len(state["old_dirs"]), "pairs of vectors of",
+      state["old_dirs"][0].numel(), "numbers")
 # --8<-- [end:lbfgs]
 
 # --8<-- [start:exercise-two-groups]
@@ -167,8 +206,10 @@ a_before, b_before = a.item(), b.item()
 loss = ((a + b * x_train - y_train) ** 2).mean()
 loss.backward()
 optimizer.step()
-print(f"a moved {a.item() - a_before:.4f}, -0.1 * grad = {-0.1 * a.grad.item():.4f}")
-print(f"b moved {b.item() - b_before:.4f}, -0.5 * grad = {-0.5 * b.grad.item():.4f}")
+print(f"a moved {a.item() - a_before:.4f}, "
+      f"-0.1 * grad = {-0.1 * a.grad.item():.4f}")
+print(f"b moved {b.item() - b_before:.4f}, "
+      f"-0.5 * grad = {-0.5 * b.grad.item():.4f}")
 # --8<-- [end:exercise-two-groups]
 
 # --8<-- [start:exercise-none-or-zeros]
@@ -184,7 +225,8 @@ for set_to_none in [True, False]:
     optimizer.zero_grad(set_to_none=set_to_none)
     a_before = a.item()
     optimizer.step()  # no new gradient
-    print(f"set_to_none={set_to_none}: grad {a.grad}, a moved by {a.item() - a_before:.4f}")
+    print(f"set_to_none={set_to_none}: grad {a.grad}, "
+          f"a moved by {a.item() - a_before:.4f}")
 # --8<-- [end:exercise-none-or-zeros]
 
 # --8<-- [start:exercise-adam-small-lr]

@@ -1,4 +1,4 @@
-# Chapter: the pitfall checklist. Every pitfall of the course, each reproduced in a few lines.
+# Chapter: the pitfall checklist; each pitfall reproduced in a few lines.
 # Pages: docs/zh/pitfalls.md, docs/en/pitfalls.md
 
 # --8<-- [start:setup]
@@ -57,9 +57,23 @@ print(".detach().cpu().numpy():", a.detach().cpu().numpy())
 
 # --8<-- [start:to-device-after-requires-grad]
 moved = torch.randn(1, requires_grad=True).to(device)
-print("leaf:", moved.is_leaf, "| grad_fn:", type(moved.grad_fn).__name__ if moved.grad_fn else None)
+print("moved to", device, "| leaf:", moved.is_leaf)
+
+copy = moved.to(torch.float64)  # a copy, as .to("cuda") makes on a GPU
+print("a copy | leaf:", copy.is_leaf, "| grad_fn:", copy.grad_fn.name())
+((copy * x - y) ** 2).mean().backward()
+try:
+    with torch.no_grad():
+        copy -= 0.1 * copy.grad
+except TypeError as err:
+    print("TypeError:", err)
+try:
+    optim.SGD([copy], lr=0.1)
+except ValueError as err:
+    print("ValueError:", err)
+
 right = torch.randn(1, requires_grad=True, device=device)
-print("created on the device, leaf:", right.is_leaf)
+print("created on the device | leaf:", right.is_leaf)
 # --8<-- [end:to-device-after-requires-grad]
 
 # --8<-- [start:rebinding]
@@ -160,12 +174,17 @@ class HalfRegistered(nn.Module):
         self.b = torch.zeros(1, requires_grad=True)  # not registered
 
 
-print("parameters:", [name for name, _ in HalfRegistered().named_parameters()])
+names = [name for name, _ in HalfRegistered().named_parameters()]
+print("parameters:", names)
 # --8<-- [end:plain-tensor-attribute]
 
 # --8<-- [start:forward-skips-hooks]
+def hook(module, inputs, output):
+    print("  hook ran")
+
+
 layer = nn.Linear(1, 1).to(device)
-layer.register_forward_hook(lambda module, inputs, output: print("  hook ran"))
+layer.register_forward_hook(hook)
 print("layer(x):")
 _ = layer(x)
 print("layer.forward(x):")
@@ -173,11 +192,14 @@ _ = layer.forward(x)
 # --8<-- [end:forward-skips-hooks]
 
 # --8<-- [start:forgot-eval]
-model = nn.Sequential(nn.Linear(1, 8), nn.Dropout(0.5), nn.Linear(8, 1)).to(device)
+model = nn.Sequential(nn.Linear(1, 8), nn.Dropout(0.5), nn.Linear(8, 1))
+model = model.to(device)
 with torch.no_grad():
-    print("train mode, twice:", [round(model(x[:1]).item(), 4) for _ in range(2)])
+    twice = [round(model(x[:1]).item(), 4) for _ in range(2)]
+    print("train mode, twice:", twice)
     model.eval()
-    print("eval mode, twice: ", [round(model(x[:1]).item(), 4) for _ in range(2)])
+    twice = [round(model(x[:1]).item(), 4) for _ in range(2)]
+    print("eval mode, twice: ", twice)
 # --8<-- [end:forgot-eval]
 
 # --8<-- [start:state-dict-shares-memory]

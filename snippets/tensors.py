@@ -11,8 +11,11 @@ vector = torch.tensor([1.0, 2.0, 3.0])
 matrix = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
 image = torch.rand(3, 64, 64)  # an RGB image: channels, height, width
 
-for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix), ("image", image)]:
-    print(f"{name:>6}: dim() = {t.dim()}, ndim = {t.ndim}, shape = {t.shape}, dtype = {t.dtype}")
+examples = {"scalar": scalar, "vector": vector, "matrix": matrix,
+            "image": image}
+for name, t in examples.items():
+    print(f"{name:>6}: dim() = {t.dim()}, ndim = {t.ndim}, "
+          f"shape = {t.shape}, dtype = {t.dtype}")
 print(matrix)
 # --8<-- [end:dimensions]
 
@@ -23,11 +26,12 @@ print("torch.tensor of floats:", torch.tensor([1.0, 2.0, 3.0]).dtype)
 print("torch.tensor of ints:  ", torch.tensor([1, 2, 3]).dtype)
 print("torch.from_numpy(arr): ", torch.from_numpy(arr).dtype)
 print("... .float():          ", torch.from_numpy(arr).float().dtype)
-print("bytes per element:", torch.from_numpy(arr).element_size(), "vs", vector.element_size())
+print("bytes per element:", torch.from_numpy(arr).element_size(),
+      "vs", vector.element_size())
 # --8<-- [end:dtypes]
 
 # --8<-- [start:dtype-mismatch]
-weights = torch.tensor([[2.0]])          # float32, like the parameters of a model
+weights = torch.tensor([[2.0]])  # float32, like a model's parameters
 column = torch.from_numpy(np.ones((3, 1)))  # float64, straight from NumPy
 try:
     column @ weights
@@ -35,6 +39,20 @@ except RuntimeError as err:
     print("RuntimeError:", err)
 print((column.float() @ weights).dtype)
 # --8<-- [end:dtype-mismatch]
+
+# --8<-- [start:type-promotion]
+v32 = torch.ones(3)
+v64 = torch.ones(3, dtype=torch.float64)
+one64 = torch.ones(1, dtype=torch.float64)
+zero_dim64 = torch.tensor(2.0, dtype=torch.float64)
+ints = torch.tensor([1, 2, 3])
+
+print("float64 (3,) * float32 (3,):", (v64 * v32).dtype)
+print("float64 (1,) * float32 (3,):", (one64 * v32).dtype)
+print("float64 ()   * float32 (3,):", (zero_dim64 * v32).dtype)
+print("Python float * float32 (3,):", (2.0 * v32).dtype)
+print("float64 ()   * int64   (3,):", (zero_dim64 * ints).dtype)
+# --8<-- [end:type-promotion]
 
 # --8<-- [start:shared-memory]
 arr = np.array([1.0, 2.0, 3.0])
@@ -52,7 +70,8 @@ arr = np.array([1.0, 2.0, 3.0])
 conversions = {
     "torch.tensor(arr)": torch.tensor(arr),
     "torch.as_tensor(arr)": torch.as_tensor(arr),
-    "torch.as_tensor(arr, dtype=float32)": torch.as_tensor(arr, dtype=torch.float32),
+    "torch.as_tensor(arr, dtype=float32)":
+        torch.as_tensor(arr, dtype=torch.float32),
     "torch.from_numpy(arr).float()": torch.from_numpy(arr).float(),
 }
 arr[0] = 100.0
@@ -100,7 +119,8 @@ y_flat = y_train.squeeze(1)  # shape (80,): the column dimension is gone
 wrong = (1 + 2 * x_train - y_flat) ** 2
 right = (1 + 2 * x_train - y_train) ** 2
 print("(80, 1) with (80,): ", wrong.shape)
-print(f"MSE: right {right.mean().item():.4f}, wrong {wrong.mean().item():.4f}")
+print(f"MSE: right {right.mean().item():.4f}, "
+      f"wrong {wrong.mean().item():.4f}")
 # --8<-- [end:broadcasting]
 
 # --8<-- [start:choose-device]
@@ -184,5 +204,6 @@ print(type(values).__name__, values.dtype, values.round(4))
 
 values[0] = 0.0
 print("params after changing the array:", params)
-print("shares memory with params:", np.shares_memory(values, to_numpy(params)))
+print("shares memory with params:",
+      np.shares_memory(values, to_numpy(params)))
 # --8<-- [end:exercise-to-numpy]

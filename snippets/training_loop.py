@@ -1,4 +1,4 @@
-# Chapter: the training loop, and why backward() and step() are separate calls.
+# Chapter: the training loop; why backward() and step() are separate calls.
 # Pages: docs/zh/training-loop.md, docs/en/training-loop.md
 
 # --8<-- [start:data]
@@ -10,7 +10,7 @@ from torch import nn
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
-# The course data: a = 1, b = 2, 100 points, 80 for training and 20 for validation.
+# The course data: a = 1, b = 2; 80 points for training, 20 for validation.
 rng = np.random.default_rng(42)
 x = rng.uniform(0, 1, size=(100, 1))
 y = 1 + 2 * x + 0.1 * rng.standard_normal(size=(100, 1))
@@ -21,7 +21,8 @@ x_train = torch.from_numpy(x[train_idx]).float().to(device)
 y_train = torch.from_numpy(y[train_idx]).float().to(device)
 x_val = torch.from_numpy(x[val_idx]).float().to(device)
 y_val = torch.from_numpy(y[val_idx]).float().to(device)
-print("training:", tuple(x_train.shape), "validation:", tuple(x_val.shape), "device:", device)
+print("training:", tuple(x_train.shape), "validation:", tuple(x_val.shape),
+      "device:", device)
 # --8<-- [end:data]
 
 # --8<-- [start:setup]
@@ -30,7 +31,8 @@ model = nn.Linear(1, 1).to(device)
 loss_fn = nn.MSELoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 
-print(f"start: weight = {model.weight.item():.4f}, bias = {model.bias.item():.4f}")
+print(f"start: weight = {model.weight.item():.4f}, "
+      f"bias = {model.bias.item():.4f}")
 # --8<-- [end:setup]
 
 # --8<-- [start:one-iteration]
@@ -38,11 +40,13 @@ yhat = model(x_train)             # 1. forward pass
 loss = loss_fn(yhat, y_train)     # 2. loss
 loss.backward()                   # 3. gradients into .grad
 print(f"loss = {loss.item():.4f}")
-print(f"gradients: weight {model.weight.grad.item():.4f}, bias {model.bias.grad.item():.4f}")
+print(f"gradients: weight {model.weight.grad.item():.4f}, "
+      f"bias {model.bias.grad.item():.4f}")
 
 expected = model.weight.item() - 0.1 * model.weight.grad.item()
 optimizer.step()                  # 4. update: p -= lr * p.grad
-print(f"after step(): weight = {model.weight.item():.4f} (old - lr * grad = {expected:.4f})")
+print(f"after step(): weight = {model.weight.item():.4f} "
+      f"(old - lr * grad = {expected:.4f})")
 
 optimizer.zero_grad()             # 5. clear the gradients
 print("after zero_grad():", model.weight.grad, model.bias.grad)
@@ -70,8 +74,10 @@ for epoch in range(4):
     (l1, g1), (l2, g2) = with_zero[epoch], without_zero[epoch]
     print(f"{epoch + 1:5} | {l1:14.4f} {g1:10.4f} | {l2:17.4f} {g2:10.4f}")
 print("loss in epochs 20, 40, 60, 80, 100:")
-for name, history in [("with zero_grad", with_zero), ("without", without_zero)]:
-    print(f"{name:>14}:", " ".join(f"{history[e][0]:.4f}" for e in range(19, 100, 20)))
+for name, history in [("with zero_grad", with_zero),
+                      ("without", without_zero)]:
+    losses = [f"{history[e][0]:.4f}" for e in range(19, 100, 20)]
+    print(f"{name:>14}:", " ".join(losses))
 # --8<-- [end:forget-zero-grad]
 
 # --8<-- [start:make-train-step]
@@ -120,8 +126,10 @@ for xb, yb in zip(x_train.split(20), y_train.split(20)):
 
 for (name, p), q in zip(model.named_parameters(), full.parameters()):
     diff = (p.grad - q.grad).abs().max().item()
-    print(f"{name}: accumulated {p.grad.item():.6f}, full batch {q.grad.item():.6f}, "
-          f"allclose {torch.allclose(p.grad, q.grad)}, max abs difference {diff:.1e}")
+    print(f"{name}: accumulated {p.grad.item():.6f}, "
+          f"full batch {q.grad.item():.6f}, "
+          f"allclose {torch.allclose(p.grad, q.grad)}, "
+          f"max abs difference {diff:.1e}")
 # --8<-- [end:accumulate-grads]
 
 # --8<-- [start:accumulate-step]
@@ -141,7 +149,8 @@ for xb, yb in zip(x_train.split(20), y_train.split(20)):
     loss_fn(model(xb), yb).backward()  # no division
 
 for (name, p), q in zip(model.named_parameters(), full.parameters()):
-    print(f"{name}: accumulated / full batch = {(p.grad / q.grad).item():.4f}")
+    ratio = (p.grad / q.grad).item()
+    print(f"{name}: accumulated / full batch = {ratio:.4f}")
 # --8<-- [end:accumulate-no-division]
 
 # --8<-- [start:clip-grad-norm]
@@ -151,14 +160,36 @@ loss_fn(model(x_train), y_train).backward()
 before = [p.grad.clone() for p in model.parameters()]
 
 total_norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
-norm_after = torch.cat([p.grad.flatten() for p in model.parameters()]).norm()
-print(f"returned total norm: {total_norm.item():.4f}, norm after clipping: {norm_after.item():.4f}")
+factor = torch.clamp(1.0 / (total_norm + 1e-6), max=1.0)
+no_eps = torch.clamp(1.0 / total_norm, max=1.0)
+print(f"returned total norm: {total_norm.item():.4f}")
+print(f"min(1, max_norm / (total_norm + 1e-6)) = {factor.item():.6f}")
 for (name, p), g in zip(model.named_parameters(), before):
-    print(f"{name}: {g.item():.4f} -> {p.grad.item():.4f} (factor {(p.grad / g).item():.4f})")
+    print(f"{name}: {g.item():.4f} -> {p.grad.item():.4f}, "
+          f"equals grad * factor: {torch.equal(p.grad, g * factor)}, "
+          f"without the 1e-6: {torch.equal(p.grad, g * no_eps)}")
 
-again = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
-print(f"second call returns {again.item():.4f}; weight.grad stays {model.weight.grad.item():.4f}")
+
+def grad_norm(model):
+    grads = [p.grad.flatten() for p in model.parameters()]
+    return torch.cat(grads).norm().item()
+
+
+print(f"norm after clipping: {grad_norm(model):.7f}")
 # --8<-- [end:clip-grad-norm]
+
+# --8<-- [start:clip-below-max-norm]
+again = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+factor = torch.clamp(1.0 / (again + 1e-6), max=1.0)
+print(f"second call: total norm {again.item():.7f}, "
+      f"factor {factor.item():.7f}, norm now {grad_norm(model):.7f}")
+
+before = [p.grad.clone() for p in model.parameters()]
+nn.utils.clip_grad_norm_(model.parameters(), max_norm=5.0)
+pairs = zip(model.parameters(), before)
+print("max_norm=5.0, gradients unchanged:",
+      all(torch.equal(p.grad, g) for p, g in pairs))
+# --8<-- [end:clip-below-max-norm]
 
 # --8<-- [start:partial-update]
 torch.manual_seed(42)
@@ -170,7 +201,8 @@ loss_fn(model(x_train), y_train).backward()
 bias_only.step()
 
 for name, p in model.named_parameters():
-    print(f"{name}: grad {p.grad.item():.4f}, {old[name]:.4f} -> {p.item():.4f}, "
+    print(f"{name}: grad {p.grad.item():.4f}, "
+          f"{old[name]:.4f} -> {p.item():.4f}, "
           f"changed: {p.item() != old[name]}")
 
 bias_only.zero_grad()  # clears only the gradients of its own parameters
@@ -191,7 +223,8 @@ sgd.step()
 adam.step()
 
 for name, p in model.named_parameters():
-    print(f"{name}: grad {p.grad.item():.4f}, change {p.item() - old[name]:+.4f}, "
+    print(f"{name}: grad {p.grad.item():.4f}, "
+          f"change {p.item() - old[name]:+.4f}, "
           f"-lr * grad = {-0.1 * p.grad.item():+.4f}")
 # --8<-- [end:two-optimizers]
 
@@ -205,14 +238,17 @@ def train(model, optimizer, n_epochs):
 
 torch.manual_seed(42)
 model = nn.Linear(1, 1).to(device)
-loss = train(model, torch.optim.SGD(model.parameters(), lr=0.1), n_epochs=100)
+sgd = torch.optim.SGD(model.parameters(), lr=0.1)
+loss = train(model, sgd, n_epochs=100)
 print(f"SGD,  epochs   1-100: loss {loss:.6f}")
-loss = train(model, torch.optim.Adam(model.parameters(), lr=0.01), n_epochs=100)
+adam = torch.optim.Adam(model.parameters(), lr=0.01)
+loss = train(model, adam, n_epochs=100)
 print(f"Adam, epochs 101-200: loss {loss:.6f}")
 
 torch.manual_seed(42)
 sgd_only = nn.Linear(1, 1).to(device)
-loss = train(sgd_only, torch.optim.SGD(sgd_only.parameters(), lr=0.1), n_epochs=200)
+sgd = torch.optim.SGD(sgd_only.parameters(), lr=0.1)
+loss = train(sgd_only, sgd, n_epochs=200)
 print(f"SGD only, 200 epochs: loss {loss:.6f}")
 # --8<-- [end:switch-optimizer]
 
@@ -233,15 +269,17 @@ trained = []
 for maker in [make_train_step_zero_first, make_train_step]:
     torch.manual_seed(42)
     model = nn.Linear(1, 1).to(device)
-    train_step = maker(model, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    train_step = maker(model, loss_fn, optimizer)
     for epoch in range(100):
         train_step(x_train, y_train)
     trained.append(model)
 
 first, last = trained
-print(f"zero_grad first: weight {first.weight.item():.6f}, bias {first.bias.item():.6f}")
-print(f"zero_grad last:  weight {last.weight.item():.6f}, bias {last.bias.item():.6f}")
-print("identical:", all(torch.equal(p, q) for p, q in zip(first.parameters(), last.parameters())))
+for name, m in [("zero_grad first:", first), ("zero_grad last: ", last)]:
+    print(f"{name} weight {m.weight.item():.6f}, bias {m.bias.item():.6f}")
+pairs = zip(first.parameters(), last.parameters())
+print("identical:", all(torch.equal(p, q) for p, q in pairs))
 # --8<-- [end:exercise-zero-grad-first]
 
 # --8<-- [start:exercise-uneven-batches]
@@ -254,10 +292,13 @@ sizes = [30, 30, 20]
 for weighting in ["1 / number of batches", "batch size / 80"]:
     model.zero_grad()
     for xb, yb in zip(x_train.split(sizes), y_train.split(sizes)):
-        scale = 1 / len(sizes) if weighting.startswith("1") else len(xb) / len(x_train)
+        if weighting.startswith("1"):
+            scale = 1 / len(sizes)
+        else:
+            scale = len(xb) / len(x_train)
         (loss_fn(model(xb), yb) * scale).backward()
-    match = all(torch.allclose(p.grad, q.grad) for p, q in zip(model.parameters(),
-                                                                 reference.parameters()))
+    pairs = zip(model.parameters(), reference.parameters())
+    match = all(torch.allclose(p.grad, q.grad) for p, q in pairs)
     print(f"scale {weighting:>21}: bias.grad {model.bias.grad.item():.6f} "
           f"(full batch {reference.bias.grad.item():.6f}), allclose {match}")
 # --8<-- [end:exercise-uneven-batches]
@@ -273,5 +314,6 @@ loss_fn(model(x_train), y_train).backward()
 optimizer.step()
 for name, p in model.named_parameters():
     grad = None if p.grad is None else round(p.grad.item(), 4)
-    print(f"{name}: requires_grad {p.requires_grad}, grad {grad}, changed: {p.item() != old[name]}")
+    print(f"{name}: requires_grad {p.requires_grad}, grad {grad}, "
+          f"changed: {p.item() != old[name]}")
 # --8<-- [end:exercise-freeze]
