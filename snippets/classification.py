@@ -74,7 +74,7 @@ print("true labels:        ", y_train[:3].tolist())
 
 # --8<-- [start:softmax-shift]
 shifted = torch.softmax(logits + 100, dim=1)
-print("softmax(logits + 100) == softmax(logits):",
+print("softmax(logits + 100) close to softmax(logits):",
       torch.allclose(shifted, probs))
 
 big = logits + 100
@@ -226,8 +226,9 @@ plt.show()
 # --8<-- [end:show-mistakes-en]
 
 # --8<-- [start:show-mistakes-zh]
-plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Microsoft YaHei",
-                                   "PingFang SC", "SimHei", "DejaVu Sans"]
+plt.rcParams["font.sans-serif"] = [
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Microsoft YaHei", "PingFang SC",
+    "SimHei", "DejaVu Sans"]
 
 fig, axes = plt.subplots(1, 8, figsize=(8, 1.6))
 for ax, i in zip(axes, wrong[:8]):

@@ -283,17 +283,24 @@ print("one sum() call:        ", ones.sum().item())
 # --8<-- [end:exercise-running-total]
 
 # --8<-- [start:exercise-optimizer-first]
-for overwrite in (False, True):
-    torch.__future__.set_overwrite_module_params_on_conversion(overwrite)
-    early_model = make_model()
-    early_optimizer = torch.optim.SGD(early_model.parameters(), lr=0.1)
-    early_model.to(device, torch.float64)
-    tracked = early_optimizer.param_groups[0]["params"][0]
-    before = early_model[0].weight.detach().clone()
-    F.cross_entropy(early_model(X.double()), y).backward()
+early_model = make_model()
+early_optimizer = torch.optim.Adam(early_model.parameters(), lr=0.01)
+early_model.to(device, torch.float64)
+weight = early_model[0].weight
+print("optimizer holds the model's weight:",
+      early_optimizer.param_groups[0]["params"][0] is weight)
+
+before = weight.detach().clone()
+F.cross_entropy(early_model(X.double()), y).backward()
+early_optimizer.step()
+early_optimizer.zero_grad()
+print("weight changed:", not torch.equal(before, weight))
+print("exp_avg:", early_optimizer.state[weight]["exp_avg"].dtype)
+
+early_model.float()
+F.cross_entropy(early_model(X), y).backward()
+try:
     early_optimizer.step()
-    changed = not torch.equal(before, early_model[0].weight)
-    print(f"overwrite={overwrite}: optimizer holds the model's weight: "
-          f"{tracked is early_model[0].weight}, weight changed: {changed}")
-torch.__future__.set_overwrite_module_params_on_conversion(False)
+except RuntimeError as err:
+    print("RuntimeError:", err)
 # --8<-- [end:exercise-optimizer-first]

@@ -138,8 +138,9 @@ plt.show()
 # --8<-- [start:fit-plot-zh]
 import matplotlib.pyplot as plt
 
-plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Microsoft YaHei",
-                                   "PingFang SC", "SimHei", "DejaVu Sans"]
+plt.rcParams["font.sans-serif"] = [
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Microsoft YaHei", "PingFang SC",
+    "SimHei", "DejaVu Sans"]
 plt.rcParams["axes.unicode_minus"] = False
 
 x_plot = torch.linspace(-3, 3, 301, device=device).unsqueeze(1)

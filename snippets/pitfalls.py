@@ -55,6 +55,28 @@ except RuntimeError as err:
 print(".detach().cpu().numpy():", a.detach().cpu().numpy())
 # --8<-- [end:numpy-requires-grad]
 
+
+# --8<-- [start:view-after-transpose]
+m = torch.arange(6.0, device=device).reshape(2, 3)
+try:
+    m.T.view(6)
+except RuntimeError as err:
+    print("RuntimeError:", err)
+print("m.T.reshape(6):", m.T.reshape(6).tolist())
+# --8<-- [end:view-after-transpose]
+
+# --8<-- [start:reduce-without-keepdim]
+scores = torch.arange(12.0, device=device).reshape(3, 4)
+try:
+    scores - scores.mean(dim=1)
+except RuntimeError as err:
+    print("RuntimeError:", err)
+square = torch.arange(9.0, device=device).reshape(3, 3)
+wrong = square - square.mean(dim=1)
+right = square - square.mean(dim=1, keepdim=True)
+print("row means, no keepdim:  ", wrong.mean(dim=1).tolist())
+print("row means, keepdim=True:", right.mean(dim=1).tolist())
+# --8<-- [end:reduce-without-keepdim]
 # --8<-- [start:to-device-after-requires-grad]
 moved = torch.randn(1, requires_grad=True).to(device)
 print("moved to", device, "| leaf:", moved.is_leaf)
@@ -123,6 +145,58 @@ except RuntimeError as err:
     print("RuntimeError:", err)
 # --8<-- [end:backward-twice]
 
+
+# --8<-- [start:backward-non-scalar]
+b = torch.ones(1, requires_grad=True, device=device)
+losses = nn.MSELoss(reduction="none")(b * x, y)
+print("losses:", tuple(losses.shape))
+try:
+    losses.backward()
+except RuntimeError as err:
+    print("RuntimeError:", err)
+losses.mean().backward()
+print(f"after .mean(): b.grad = {b.grad.item():.4f}")
+# --8<-- [end:backward-non-scalar]
+
+# --8<-- [start:integer-requires-grad]
+try:
+    torch.tensor([1, 2], requires_grad=True, device=device)
+except RuntimeError as err:
+    print("RuntimeError:", err)
+w = torch.tensor([1.0, 2.0], requires_grad=True, device=device)
+print("1.0, 2.0:", w.dtype, "| requires_grad:", w.requires_grad)
+# --8<-- [end:integer-requires-grad]
+
+# --8<-- [start:no-graph-to-backward]
+b = torch.ones(1, requires_grad=True, device=device)
+with torch.no_grad():
+    loss = ((b * x - y) ** 2).mean()
+try:
+    loss.backward()
+except RuntimeError as err:
+    print("RuntimeError:", err)
+
+(slope,) = torch.autograd.grad(((b * x - y) ** 2).mean(), b)
+try:
+    torch.autograd.grad(slope, b)
+except RuntimeError as err:
+    print("RuntimeError:", err)
+loss = ((b * x - y) ** 2).mean()
+(slope,) = torch.autograd.grad(loss, b, create_graph=True)
+(curvature,) = torch.autograd.grad(slope, b)
+print(f"with create_graph=True: {curvature.item():.4f}")
+# --8<-- [end:no-graph-to-backward]
+
+# --8<-- [start:inference-tensor-later]
+with torch.inference_mode():
+    x_scaled = (x - x.mean()) / x.std()
+layer = nn.Linear(1, 1).to(device)
+try:
+    layer(x_scaled)
+except RuntimeError as err:
+    print("RuntimeError:", err)
+print("with clone():", layer(x_scaled.clone()).grad_fn.name())
+# --8<-- [end:inference-tensor-later]
 # --8<-- [start:zero-grad-none]
 b = torch.ones(1, requires_grad=True, device=device)
 optimizer = optim.SGD([b], lr=0.1)
@@ -213,3 +287,118 @@ with torch.no_grad():
 print("state_dict() taken before the change:", saved["bias"])
 print("deepcopy taken before the change:    ", kept["bias"])
 # --8<-- [end:state-dict-shares-memory]
+
+
+# --8<-- [start:constant-init]
+for start in ("default", 0.0, 0.5):
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(1, 8), nn.ReLU(), nn.Linear(8, 1))
+    net = net.to(device)
+    if start != "default":
+        with torch.no_grad():
+            for param in net.parameters():
+                param.fill_(start)
+    optimizer = optim.SGD(net.parameters(), lr=0.1)
+    for _ in range(50):
+        loss = ((net(x) - y) ** 2).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    first = [round(v, 4) for v in net[0].weight[:4, 0].tolist()]
+    print(f"start {start!s:7}: first-layer weights {first}")
+# --8<-- [end:constant-init]
+
+# --8<-- [start:dead-relu]
+torch.manual_seed(6)
+net = nn.Sequential(nn.Linear(1, 4), nn.ReLU(), nn.Linear(4, 1)).to(device)
+with torch.no_grad():
+    net[0].bias[:2] = -5.0  # x lies in [0, 1): these units output 0
+hidden = net[1](net[0](x))
+print("always 0:    ", (hidden == 0).all(dim=0).tolist())
+((net(x) - y) ** 2).mean().backward()
+print("gradient = 0:", (net[0].weight.grad == 0).flatten().tolist())
+# --8<-- [end:dead-relu]
+
+# --8<-- [start:cross-entropy-targets]
+logits = torch.randn(4, 3, device=device)
+labels = torch.tensor([0, 2, 1, 2], device=device)
+loss_fn = nn.CrossEntropyLoss()
+wrong_targets = {
+    "float (N,)": labels.float(),
+    "one-hot int64 (N, C)": nn.functional.one_hot(labels, num_classes=3),
+    "int64 (N, 1)": labels.unsqueeze(1),
+}
+for name, target in wrong_targets.items():
+    try:
+        loss_fn(logits, target)
+    except RuntimeError as err:
+        print(f"{name}: RuntimeError:", err)
+print(f"int64 (N,): loss {loss_fn(logits, labels).item():.4f}")
+# --8<-- [end:cross-entropy-targets]
+
+# --8<-- [start:softmax-before-cross-entropy]
+target = torch.tensor([1], device=device)
+for name, z in [("right", [[0.0, 10.0, 0.0]]), ("wrong", [[10.0, 0.0, 0.0]])]:
+    z = torch.tensor(z, device=device)
+    on_logits = loss_fn(z, target).item()
+    softmax_first = loss_fn(torch.softmax(z, dim=1), target).item()
+    print(f"confident and {name}: logits {on_logits:.4f}, "
+          f"softmax first {softmax_first:.4f}")
+# --8<-- [end:softmax-before-cross-entropy]
+
+# --8<-- [start:sigmoid-then-bce]
+target = torch.zeros(1, device=device)
+for name in ["sigmoid + BCELoss", "BCEWithLogitsLoss"]:
+    z = torch.tensor([20.0], requires_grad=True, device=device)
+    if name == "sigmoid + BCELoss":
+        loss = nn.BCELoss()(torch.sigmoid(z), target)
+    else:
+        loss = nn.BCEWithLogitsLoss()(z, target)
+    loss.backward()
+    print(f"{name:>17}: loss {loss.item():.4f}, "
+          f"gradient {z.grad.item():.4f}")
+# --8<-- [end:sigmoid-then-bce]
+
+# --8<-- [start:bce-target-shape]
+logits = torch.randn(5, 1, device=device)  # one logit per example
+is_three = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.0], device=device)
+try:
+    nn.BCEWithLogitsLoss()(logits, is_three)
+except ValueError as err:
+    print("ValueError:", err)
+loss = nn.BCEWithLogitsLoss()(logits, is_three.unsqueeze(1))
+print(f"target (5, 1): loss {loss.item():.4f}")
+# --8<-- [end:bce-target-shape]
+
+# --8<-- [start:loader-rng-not-restored]
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def make_loader():
+    return DataLoader(TensorDataset(torch.arange(8)), batch_size=4,
+                      shuffle=True,
+                      generator=torch.Generator().manual_seed(0))
+
+
+def order(loader):
+    return [i for (batch,) in loader for i in batch.tolist()]
+
+
+loader = make_loader()
+print("epoch 1:                ", order(loader))
+saved = loader.generator.get_state()  # what a checkpoint should keep
+print("epoch 2:                ", order(loader))
+resumed = make_loader()
+print("new loader, epoch 2:    ", order(resumed))
+resumed.generator.set_state(saved)
+print("state restored, epoch 2:", order(resumed))
+# --8<-- [end:loader-rng-not-restored]
+
+# --8<-- [start:pin-memory-without-accelerator]
+data = TensorDataset(x.cpu(), y.cpu())
+xb, yb = next(iter(DataLoader(data, batch_size=40, pin_memory=True)))
+print("pinned:", xb.is_pinned())
+loader = DataLoader(data, batch_size=40, pin_memory=(device == "cuda"))
+xb, yb = next(iter(loader))
+print("pinned:", xb.is_pinned())
+# --8<-- [end:pin-memory-without-accelerator]

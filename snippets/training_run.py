@@ -3,10 +3,6 @@
 # Pages: docs/zh/training-run.md, docs/en/training-run.md
 
 # --8<-- [start:seed-everything]
-import os
-
-os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-
 import numpy as np
 import torch
 from torch import nn
@@ -168,6 +164,7 @@ print(f"untrained: validation loss {val_loss:.4f}, accuracy {val_acc:.1%}")
 # --8<-- [end:train-and-evaluate]
 
 # --8<-- [start:checkpoint-functions]
+import os
 import tempfile
 
 tmpdir = tempfile.TemporaryDirectory()
@@ -291,8 +288,9 @@ plt.show()
 # --8<-- [start:curves-zh]
 import matplotlib.pyplot as plt
 
-plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Microsoft YaHei",
-                                   "PingFang SC", "SimHei", "DejaVu Sans"]
+plt.rcParams["font.sans-serif"] = [
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Microsoft YaHei", "PingFang SC",
+    "SimHei", "DejaVu Sans"]
 plt.rcParams["axes.unicode_minus"] = False
 
 history = np.array(state["history"])
@@ -380,9 +378,9 @@ for keep in ("torch", "loader"):
         loader_gen.set_state(saved_rng["loader"])
     fit(partial, opt, sch, partial_state,
         os.path.join(tmpdir.name, "only-" + keep))
-    print(f"only {keep:6} restored: identical "
-          f"{max_difference(model, partial) == 0}, max difference "
-          f"{max_difference(model, partial):.4f}")
+    difference = max_difference(model, partial)
+    print(f"only {keep:6} restored: identical {difference == 0}, "
+          f"max difference {difference:.4f}")
 # --8<-- [end:exercise-one-rng-state]
 
 # --8<-- [start:exercise-numpy-state]
