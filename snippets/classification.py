@@ -4,8 +4,8 @@
 # --8<-- [start:load-digits]
 import numpy as np
 import torch
-from torch import nn
 from sklearn.datasets import load_digits
+from torch import nn
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 

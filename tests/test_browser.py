@@ -7,24 +7,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from snippets.pipeline.sections import ROOT, page_includes, pages, section
+from course_pipeline.pytest_plugin import project
+from course_pipeline.sections import section
 
+PROJECT = project()
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = ROOT / ".ci" / "screenshots"
+SCREENSHOTS = PROJECT.root / ".ci" / "screenshots"
 KEY_PAGES = ("", "linear-regression/", "computation-graph/", "evaluation/", "notebooks/autograd/")
-
-
-def page_path(page: str) -> str:
-    """docs/en/tensors.md -> en/tensors/ (the page's path on the site)"""
-    language, name = page.split("/")[1], Path(page).stem
-    return ("en/" if language == "en" else "") + ("" if name == "index" else f"{name}/")
-
-
-SITE_PAGES = [page_path(page) for page in pages()] + [
-    ("en/" if page.startswith("docs/en/") else "") + f"notebooks/{Path(page).stem}/"
-    for page in pages() if page_includes(page)]
-CHAPTERS = [page for page in pages() if page_includes(page)]
+page_path = PROJECT.page_url  # docs/en/tensors.md -> en/tensors/ (the page's path on the site)
+SITE_PAGES = [page_path(page) for page in PROJECT.pages()] + [
+    PROJECT.notebook_url(page) for page in PROJECT.chapter_pages()
+]
+CHAPTERS = PROJECT.chapter_pages()
 
 
 @pytest.fixture(scope="session")
@@ -32,21 +27,34 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: install it with `bash .ci/setup` (Debian's chromium package)")
     with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        launched = driver.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield launched
         launched.close()
 
 
 @pytest.fixture(scope="session")
 def desktop_tab(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  permissions=["clipboard-read", "clipboard-write"])
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
     page = context.new_page()
     page.problems, page.requests = [], []
-    page.on("console", lambda message: page.problems.append(f"console {message.type}: {message.text}")
-            if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: (
+            page.problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None
+        ),
+    )
     page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
@@ -98,39 +106,49 @@ def test_chinese_text_renders(tab, site_url):
     assert not same, "Chinese characters render as empty boxes: install a CJK font (fonts-noto-cjk, see .ci/setup)"
 
 
-@pytest.mark.parametrize("page", [page for page in pages() if page.startswith("docs/zh/")])
-def test_language_switcher_goes_to_the_twin_and_back(tab, site_url, page):
-    zh, en = site_url + page_path(page), site_url + page_path(page.replace("docs/zh/", "docs/en/"))
-    for start, language, target in ((zh, "en", en), (en, "zh", zh)):
+@pytest.mark.parametrize("page", [page for page in PROJECT.pages() if PROJECT.language_of(page).default])
+@pytest.mark.parametrize("language", [language for language in PROJECT.languages if not language.default])
+def test_language_switcher_goes_to_the_twin_and_back(tab, site_url, page, language):
+    home, away = site_url + page_path(page), site_url + page_path(PROJECT.twin(page, language))
+    for start, code, target in ((home, language.code, away), (away, PROJECT.default_language.code, home)):
         visit(tab, start)
         with tab.expect_navigation():
-            tab.eval_on_selector(f'a.md-select__link[hreflang="{language}"]', "link => link.click()")
-        assert tab.url == target, f"on {start}, the {language} switcher led to {tab.url}, not {target}"
+            tab.eval_on_selector(f'a.md-select__link[hreflang="{code}"]', "link => link.click()")
+        assert tab.url == target, f"on {start}, the {code} switcher led to {tab.url}, not {target}"
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
 def test_copy_button_copies_the_code_the_tests_ran(tab, site_url, page):
     fences = {}
-    for include in page_includes(page):
-        fences.setdefault(include.fence_end, []).append(section(include.path, include.name).code)
+    for include in PROJECT.includes(page):
+        fences.setdefault(include.fence_end, []).append(section(PROJECT.root, include.path, include.name).code)
     expected = ["".join(codes).rstrip("\n") for _, codes in sorted(fences.items())]
     visit(tab, site_url + page_path(page))
     tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     copy = '.language-python button[data-md-type="copy"]'
     tab.wait_for_selector(copy, state="attached")  # the theme's script adds them
     buttons = tab.locator(copy)
-    assert buttons.count() == len(expected), (f"{page}: {buttons.count()} python blocks with a copy button on "
-                                              f"the site, {len(expected)} code blocks in the page")
+    assert buttons.count() == len(expected), (
+        f"{page}: {buttons.count()} python blocks with a copy button on "
+        f"the site, {len(expected)} code blocks in the page"
+    )
     for number, code in enumerate(expected):
         buttons.nth(number).click(force=True)
         copied = tab.evaluate("navigator.clipboard.readText()").rstrip("\n")
-        assert copied == code, (f"{page}: the copy button of code block {number + 1} copied\n{copied[:300]}\n"
-                                f"but the tests ran\n{code[:300]}")
+        assert copied == code, (
+            f"{page}: the copy button of code block {number + 1} copied\n{copied[:300]}\n"
+            f"but the tests ran\n{code[:300]}"
+        )
 
 
-SEARCHES = [("", "梯度", "linear-regression/"), ("", "张量", "tensors/"), ("", "学习率", "optimizers/"),
-            ("en/", "gradient", "en/linear-regression/"), ("en/", "tensor", "en/tensors/"),
-            ("en/", "learning rate", "en/optimizers/")]
+SEARCHES = [
+    ("", "梯度", "linear-regression/"),
+    ("", "张量", "tensors/"),
+    ("", "学习率", "optimizers/"),
+    ("en/", "gradient", "en/linear-regression/"),
+    ("en/", "tensor", "en/tensors/"),
+    ("en/", "learning rate", "en/optimizers/"),
+]
 
 
 @pytest.mark.parametrize("language, term, chapter", SEARCHES)
@@ -140,12 +158,16 @@ def test_search_finds_the_chapter_in_the_pages_language_first(tab, site_url, lan
     tab.keyboard.type(term, delay=20)
     tab.keyboard.press("End")  # Chinese text is typed without key events; this one makes the search run
     tab.wait_for_selector(".md-search-result__item", timeout=10000)
-    links = [urlsplit(link).path.lstrip("/") for link in
-             tab.eval_on_selector_all(".md-search-result__item > a", "items => items.map(a => a.href)")]
-    assert any(link.startswith(chapter) for link in links), f"searching '{term}' on /{language} did not find " \
-                                                            f"/{chapter}: {links}"
+    links = [
+        urlsplit(link).path.lstrip("/")
+        for link in tab.eval_on_selector_all(".md-search-result__item > a", "items => items.map(a => a.href)")
+    ]
+    assert any(link.startswith(chapter) for link in links), (
+        f"searching '{term}' on /{language} did not find /{chapter}: {links}"
+    )
     assert links[0].startswith("en/") == (language == "en/"), (
-        f"searching '{term}' on /{language}: the first result /{links[0]} is not in the page's language")
+        f"searching '{term}' on /{language}: the first result /{links[0]} is not in the page's language"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -155,7 +177,7 @@ def phone_tab(browser):
     context.close()
 
 
-@pytest.mark.parametrize("page", pages())
+@pytest.mark.parametrize("page", PROJECT.pages())
 def test_phone_screen_needs_no_sideways_scrolling(phone_tab, site_url, page):
     tab = phone_tab
     tab.goto(site_url + page_path(page), wait_until="load")
@@ -164,4 +186,5 @@ def test_phone_screen_needs_no_sideways_scrolling(phone_tab, site_url, page):
             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length]""")
     assert wide[0] <= wide[1] and wide[2] == 0, (
         f"{page} on a 390 px phone: the page is {wide[0]} px wide for a {wide[1]} px screen, and {wide[2]} prose "
-        f"elements stick out")
+        f"elements stick out"
+    )

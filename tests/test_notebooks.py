@@ -10,17 +10,20 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from snippets.pipeline import notebooks
-from snippets.pipeline.records import REGENERATE
-from snippets.pipeline.sections import ROOT
+import course_pipeline
+from course_pipeline import notebooks
+from course_pipeline.pytest_plugin import project
+from course_pipeline.records import REGENERATE
 
-KERNEL_BIN = ROOT / "snippets" / "pipeline" / "kernel_bin"  # a `dot` that renders like the recorded graphs
+PROJECT = project()
+ROOT = PROJECT.root
+KERNEL_BIN = Path(course_pipeline.__file__).parent / "dot"  # a `dot` that renders like the recorded graphs
 
 # Run silently before a notebook's cells: show warnings as the recorded outputs do ("UserWarning: ..." on stdout,
 # the same filters as execute.py) and draw figures as SVG the way they were recorded.
 PREAMBLE = """
 import warnings
-from snippets.pipeline.execute import show_warnings_as_python_does
+from course_pipeline.execute import show_warnings_as_python_does
 show_warnings_as_python_does()
 warnings.showwarning = lambda message, category, *args, **kwargs: print(f"{category.__name__}: {message}")
 del warnings, show_warnings_as_python_does
@@ -43,38 +46,55 @@ def code_cells(notebook):
 
 def run_in_fresh_kernel(notebook):
     runnable = nbformat.v4.new_notebook(metadata=notebook.metadata)
-    runnable.cells = [nbformat.v4.new_code_cell(PREAMBLE)] + [nbformat.v4.new_code_cell(cell.source)
-                                                              for cell in code_cells(notebook)]
-    client = NotebookClient(runnable, timeout=600, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(ROOT)}})
+    runnable.cells = [nbformat.v4.new_code_cell(PREAMBLE)] + [
+        nbformat.v4.new_code_cell(cell.source) for cell in code_cells(notebook)
+    ]
+    client = NotebookClient(
+        runnable, timeout=600, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(ROOT)}}
+    )
     path = os.pathsep.join([str(KERNEL_BIN), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     client.execute(env={**os.environ, "PATH": path, "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
     return runnable.cells[1:]
 
 
-@pytest.mark.parametrize("page", notebooks.chapter_pages())
+@pytest.mark.parametrize("page", PROJECT.chapter_pages())
 def test_notebook_is_made_from_its_page(page):
-    path = notebooks.notebook_path(page)
+    path = PROJECT.notebook_path(page)
     shown_path = path.relative_to(ROOT)
     assert path.exists(), f"{shown_path} is missing; make it with: {REGENERATE}"
-    old, new = path.read_text(encoding="utf-8"), notebooks.render(page)
+    old, new = path.read_text(encoding="utf-8"), notebooks.notebook_text(PROJECT, page)
     if old != new:
-        diff = "".join(list(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
-                                                 f"{shown_path} (committed)", "(made from the page now)", n=1))[:40])
-        pytest.fail(f"{shown_path} is out of date with {page} or its records (never edit a notebook by hand); "
-                    f"make it with: {REGENERATE}\n{diff}")
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    old.splitlines(True),
+                    new.splitlines(True),
+                    f"{shown_path} (committed)",
+                    "(made from the page now)",
+                    n=1,
+                )
+            )[:40]
+        )
+        pytest.fail(
+            f"{shown_path} is out of date with {page} or its records (never edit a notebook by hand); "
+            f"make it with: {REGENERATE}\n{diff}"
+        )
 
 
-@pytest.mark.parametrize("page", [page for page in notebooks.chapter_pages() if page.startswith("docs/zh/")])
+@pytest.mark.parametrize("page", [page for page in PROJECT.chapter_pages() if PROJECT.language_of(page).default])
 def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page):
-    """Run the zh notebook; the en notebook too, unless its code cells are the zh ones exactly."""
-    zh_path = notebooks.notebook_path(page)
-    en_path = notebooks.notebook_path(page.replace("docs/zh/", "docs/en/"))
-    if not zh_path.exists() or not en_path.exists():
+    """Run the default language's notebook; another language's too, unless its code cells are the same."""
+    paths = [PROJECT.notebook_path(PROJECT.twin(page, language)) for language in PROJECT.languages]
+    if not all(path.exists() for path in paths):
         pytest.skip("a notebook is missing (test_notebook_is_made_from_its_page says so)")
-    zh, en = (nbformat.read(path, as_version=4) for path in (zh_path, en_path))
-    same_code = [cell.source for cell in code_cells(zh)] == [cell.source for cell in code_cells(en)]
-    for path, notebook in [(zh_path, zh)] + ([] if same_code else [(en_path, en)]):
+    to_run, codes = [], []
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        code = [cell.source for cell in code_cells(notebook)]
+        if code not in codes:
+            to_run.append((path, notebook))
+            codes.append(code)
+    for path, notebook in to_run:
         for number, (expected, ran) in enumerate(zip(code_cells(notebook), run_in_fresh_kernel(notebook)), 1):
             where = f"{path.relative_to(ROOT)}, code cell {number}"
             error = next((output for output in ran.outputs if output.output_type == "error"), None)
@@ -82,6 +102,10 @@ def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page):
             (old_text, old_images), (new_text, new_images) = shown(expected), shown(ran)
             assert new_text == old_text, (
                 f"{where} printed something else in a fresh kernel than the notebook shows:\n"
-                + "".join(difflib.unified_diff(old_text.splitlines(True), new_text.splitlines(True),
-                                               "notebook", "fresh kernel", n=1)))
+                + "".join(
+                    difflib.unified_diff(
+                        old_text.splitlines(True), new_text.splitlines(True), "notebook", "fresh kernel", n=1
+                    )
+                )
+            )
             assert new_images == old_images, f"{where} drew other images in a fresh kernel than the notebook shows"

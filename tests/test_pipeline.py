@@ -1,10 +1,12 @@
 """The pipeline fails loudly, saying what and where, when a contributor breaks something, and what it shows after
 an edit is never stale.
 
-Each test copies a tiny project (this repository's pipeline, tests and config, with one demo chapter), breaks or
-edits one thing in it, and runs the real test command, the real strict build or `mkdocs serve` on it.
+Each test makes a tiny project in a temporary folder (this repository's config and page tests, one demo chapter),
+breaks or edits one thing in it, and runs the real test command, the real strict build or `mkdocs serve` on it,
+with the installed pipeline (course_pipeline).
 """
 
+import os
 import re
 import shutil
 import socket
@@ -16,10 +18,11 @@ import urllib.request
 
 import pytest
 
-from snippets.pipeline.notebooks import site_url
-from snippets.pipeline.sections import ROOT
+from course_pipeline.pytest_plugin import project as this_project
 
-DEMO = '''\
+ROOT = this_project().root
+
+DEMO = """\
 # --8<-- [start:hello]
 print("2 + 2 =", 2 + 2)
 # --8<-- [end:hello]
@@ -28,9 +31,9 @@ print("2 + 2 =", 2 + 2)
 values = [10, 20, 30]
 print(values[1])
 # --8<-- [end:index]
-'''
+"""
 
-PAGE = '''\
+PAGE = """\
 # {title}
 
 ## {heading}
@@ -44,11 +47,13 @@ PAGE = '''\
     ```python
     --8<-- "snippets/demo.py:index"
     ```
-'''
+"""
 
 
-def run(project, *command):
-    done = subprocess.run([sys.executable, "-m", *command], cwd=project, capture_output=True, text=True)
+def run(project, *command, **environment):
+    done = subprocess.run(
+        [sys.executable, "-m", *command], cwd=project, capture_output=True, text=True, env={**os.environ, **environment}
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -63,13 +68,12 @@ def strict_build(project):
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     project = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "snippets" / "pipeline", project / "snippets" / "pipeline",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (project / "snippets" / "__init__.py").write_text("")
+    (project / "snippets").mkdir()
     (project / "snippets" / "demo.py").write_text(DEMO)
     shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
     (project / "tests").mkdir()
-    for name in ("markdown_blocks.py", "test_pages.py", "test_records.py"):
+    for name in ("test_pages.py", "test_records.py"):
         shutil.copy(ROOT / "tests" / name, project / "tests" / name)
     shutil.copy(ROOT / "pytest.ini", project / "pytest.ini")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -79,7 +83,7 @@ def base(tmp_path_factory):
         anchor = heading.lower().replace(" ", "-")
         (project / "docs" / language / "index.md").write_text(f"# {title}\n\n[{heading}](demo.md#{anchor})\n")
         (project / "docs" / language / "demo.md").write_text(PAGE.format(title=title, heading=heading))
-    code, output = run(project, "snippets.pipeline.regenerate")
+    code, output = run(project, "course_pipeline.regenerate")
     assert code == 0, output
     return project
 
@@ -119,7 +123,7 @@ def test_a_changed_printed_number_fails_with_a_diff_and_the_command_to_rerecord(
     assert code != 0
     assert "docs/outputs/demo/cpu/hello.txt is stale" in output
     assert "-2 + 2 = 4" in output and "+2 + 2 = 5" in output
-    assert "python -m snippets.pipeline.regenerate snippets/demo.py" in output
+    assert "python -m course_pipeline.regenerate snippets/demo.py" in output
     code, output = strict_build(project)
     assert code != 0 and "snippets/demo.py" in output and "regenerate" in output
 
@@ -162,7 +166,7 @@ def test_code_written_on_a_page_fails(project):
 
 
 def build(project, site):
-    return run(project, "snippets.pipeline.build", "--site-dir", str(project / site))
+    return run(project, "course_pipeline.build", "--site-dir", str(project / site))
 
 
 @pytest.mark.parametrize("link", ["missing.md", "demo.md#no-such-heading"])
@@ -192,7 +196,7 @@ def test_outputs_that_differ_on_cuda_are_shown_in_device_tabs(project):
 
 
 def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(project):
-    """The build's memos (snippets/pipeline/site_cache.py) never serve a result made from other inputs."""
+    """The build's memos (course_pipeline/memos.py) never serve a result made from other inputs."""
     code, output = build(project, "before")
     assert code == 0, output
     memos = project / ".cache" / "site-build"
@@ -223,9 +227,14 @@ def test_mkdocs_serve_shows_an_edited_output_after_the_save(project):
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         address = f"127.0.0.1:{free.getsockname()[1]}"
-    site_path = urllib.parse.urlsplit(site_url()).path  # where mkdocs serve puts the site
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address], cwd=project,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    site_path = urllib.parse.urlsplit(this_project().site_url).path  # where mkdocs serve puts the site
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
     def page_when(condition, seconds=90):
         deadline = time.monotonic() + seconds
@@ -244,6 +253,40 @@ def test_mkdocs_serve_shows_an_edited_output_after_the_save(project):
         page_when(lambda page: "2 + 2 = 4" in page)
         edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 3)")
         page_when(lambda page: "2 + 2 = 5" in page)
+        time.sleep(3)  # long enough for a second build to start, if the first one's writes started it
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        log = server.communicate(timeout=30)[0]
+    assert log.count("Detected file changes") == 1, f"one save, one build; mkdocs serve said:\n{log[-3000:]}"
+
+
+GPU_CHAPTER = """\
+# --8<-- [start:ones]
+import torch
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+print(torch.ones(2, device=device).sum().item())
+# --8<-- [end:ones]
+"""
+
+
+def test_the_gpu_workflow_records_cuda_outputs_then_tests_against_them(project):
+    """.ci/gpu on a simulated CUDA machine: the first run records the missing CUDA records, puts them in the
+    artifact with the command that commits them, and fails; once they are committed, it runs the tests."""
+    (project / "snippets" / "gpu.py").write_text(GPU_CHAPTER)
+    for language in ("zh", "en"):
+        (project / "docs" / language / "gpu.md").write_text('# GPU\n\n```python\n--8<-- "snippets/gpu.py:ones"\n```\n')
+    cuda = {"COURSE_DEVICES": "cpu,cuda"}
+    code, output = run(project, "course_pipeline.gpu_check", "--artifact", "artifact", **cuda)
+    assert code == 1, output
+    assert "CUDA records missing or stale for: snippets/gpu.py" in output and "git add docs/outputs" in output
+    artifact = project / "artifact"
+    assert (artifact / "docs" / "outputs" / "gpu" / "cuda" / "ones.txt").read_text() == "2.0\n"
+    assert "git add docs/outputs" in (artifact / "README.txt").read_text()
+    assert not (artifact / "docs" / "outputs" / "demo").exists(), "a chapter without torch has no CUDA records"
+    shutil.copytree(artifact / "docs", project / "docs", dirs_exist_ok=True)  # as the maintainer commits them
+    code, output = run(project, "course_pipeline.gpu_check", "--artifact", "artifact", **cuda)
+    assert code == 0, output
+    assert "CUDA records are fresh: running the README's test command" in output and "passed" in output
+    code, output = run(project, "course_pipeline.gpu_check", **{"COURSE_DEVICES": "cpu"})
+    assert code == 2 and "no CUDA device" in output

@@ -3,13 +3,11 @@ what the last build used."""
 
 import json
 
-from snippets.pipeline.site_cache import Memo
+from course_pipeline.memos import Memo
 
 
 def memo_in(folder):
-    memo = Memo("squares", ("pytest",))
-    memo.path = folder / "squares.json"
-    return memo
+    return Memo("squares", ("pytest",), folder=folder)
 
 
 def test_a_memo_computes_once_per_inputs(tmp_path):
@@ -33,9 +31,9 @@ def test_a_memo_computes_once_per_inputs(tmp_path):
 def test_a_memo_keeps_only_what_the_last_build_used(tmp_path):
     first = memo_in(tmp_path)
     for number in (1, 2, 3):
-        first(lambda: number * number, [number])
+        first(lambda number=number: number * number, [number])
     first.save()
     second = memo_in(tmp_path)
     second(lambda: 4, [2])
     second.save()
-    assert list(json.loads(memo_in(tmp_path).path.read_text()).values()) == [4], "only the entry used is left"
+    assert list(json.loads((tmp_path / "squares.json").read_text()).values()) == [4], "only the entry used is left"

@@ -2,7 +2,7 @@
 #anchor must exist on its target page. External links are only listed here; `--external` checks them too
 (that needs the internet, so it is not part of the offline tests).
 
-    .venv/bin/python -m snippets.pipeline.links SITE_DIR [--external]
+    .venv/bin/python -m course_pipeline.links SITE_DIR [--external]
 """
 
 import argparse
@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from snippets.pipeline.notebooks import site_url
+from course_pipeline.project import Project
 
 ATTRIBUTES = {"a": "href", "img": "src", "script": "src", "link": "href", "source": "src", "iframe": "src"}
 
@@ -40,18 +40,17 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def source_of(site: Path, html: Path) -> str:
+def source_of(project: Project | None, site: Path, html: Path) -> str:
     """The page a built file came from, for messages: en/tensors/index.html -> docs/en/tensors.md"""
-    parts = html.relative_to(site).parts[:-1]
-    language = "en" if parts[:1] == ("en",) else "zh"
-    rest = parts[1:] if language == "en" else parts
-    name = "/".join(rest) or "index"
-    return f"docs/{language}/{name}.ipynb" if rest[:1] == ("notebooks",) else f"docs/{language}/{name}.md"
+    url = html.parent.relative_to(site).as_posix() + "/"
+    found = project.page_of_url("" if url == "./" else url) if project else None
+    return found or str(html.relative_to(site))
 
 
-def check_site(site: Path, site_url: str = "") -> tuple[list[str], set[str]]:
-    """(problems, external links) of the built site in `site`. Links into `site_url` (the published site,
-    as the notebooks and the 404 page use) are internal."""
+def check_site(site: Path, project: Project | None = None) -> tuple[list[str], set[str]]:
+    """(problems, external links) of the built site in `site`. Links into the project's site_url (the published
+    site, as the notebooks and the 404 page use) are internal."""
+    site_url = project.site_url if project else ""
     site, base = site.resolve(), urlsplit(site_url).path or "/"
     parsed, problems, external = {}, [], set()
 
@@ -64,9 +63,9 @@ def check_site(site: Path, site_url: str = "") -> tuple[list[str], set[str]]:
         url = "/" + html.relative_to(site).as_posix()
         for tag, target in page(html).links:
             if site_url and target.startswith(site_url):
-                target = "/" + target[len(site_url):]
+                target = "/" + target[len(site_url) :]
             elif target.startswith(base) and base != "/":
-                target = "/" + target[len(base):]
+                target = "/" + target[len(base) :]
             parts = urlsplit(target)
             if parts.scheme in ("http", "https"):
                 external.add(target)
@@ -77,19 +76,24 @@ def check_site(site: Path, site_url: str = "") -> tuple[list[str], set[str]]:
             path = site / unquote(resolved.path).lstrip("/")
             if path.is_dir():
                 path = path / "index.html"
-            where = f"{html.relative_to(site)} (from {source_of(site, html)})"
+            where = f"{html.relative_to(site)} (from {source_of(project, site, html)})"
             if not path.resolve().is_relative_to(site) or not path.exists():
-                problems.append(f"{where}: <{tag}> points to {target}, which is not in the site; fix the link "
-                                f"in the page, or the file it points to")
+                problems.append(
+                    f"{where}: <{tag}> points to {target}, which is not in the site; fix the link "
+                    f"in the page, or the file it points to"
+                )
             elif resolved.fragment and path.suffix == ".html" and unquote(resolved.fragment) not in page(path).ids:
-                problems.append(f"{where}: <{tag}> points to {target}, but {path.relative_to(site)} has no "
-                                f"#{unquote(resolved.fragment)}; fix the anchor or the heading it names")
+                problems.append(
+                    f"{where}: <{tag}> points to {target}, but {path.relative_to(site)} has no "
+                    f"#{unquote(resolved.fragment)}; fix the anchor or the heading it names"
+                )
     return problems, external
 
 
 @contextlib.contextmanager
 def serve(site: Path):
     """Serve a built site on 127.0.0.1 (a free port) while the block runs; yields its address."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -108,7 +112,7 @@ def check_external(links: set[str]) -> list[str]:
         request = urllib.request.Request(link, method="HEAD", headers={"User-Agent": "link-check"})
         try:
             urllib.request.urlopen(request, timeout=15)
-        except Exception as error:  # noqa: BLE001 - report every way a link can fail
+        except Exception as error:
             problems.append(f"{link}: {error}")
     return problems
 
@@ -118,7 +122,7 @@ def main(argv=None) -> int:
     parser.add_argument("site", type=Path, help="a built site (mkdocs build --site-dir ...)")
     parser.add_argument("--external", action="store_true", help="also fetch every external link")
     args = parser.parse_args(argv)
-    problems, external = check_site(args.site, site_url())
+    problems, external = check_site(args.site, Project.find())
     print(f"{len(external)} external links:", *sorted(external), sep="\n  ")
     if args.external:
         problems += check_external(external)

@@ -6,7 +6,6 @@ What a section shows is what a reader sees when running it: its printed text (wa
 
 import ast
 import contextlib
-import functools
 import io
 import os
 import re
@@ -17,7 +16,8 @@ import traceback
 import warnings
 from dataclasses import dataclass, field
 
-from snippets.pipeline.sections import ROOT, Section, SnippetError, read_sections
+from course_pipeline.project import Project
+from course_pipeline.sections import Section, SnippetError, read_sections
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -30,28 +30,22 @@ class SectionRun:
     error: str | None = None  # traceback of an exception the section raised, framed on the snippet file
 
 
-def run_chapter(path: str) -> list[SectionRun]:
+def run_chapter(project: Project, chapter: str) -> list[SectionRun]:
     """Run every section of a snippet file in file order; stop at the first that raises."""
     namespace = {"__name__": "__main__"}
     runs = []
     _fresh_matplotlib()
-    for section in read_sections(path):
+    for section in read_sections(project.root, chapter):
         run = SectionRun(section)
         runs.append(run)
         try:
-            _run_section(section, namespace, run)
+            _run_section(project.root, section, namespace, run)
         except SnippetError:
             raise
-        except BaseException as error:  # noqa: BLE001 - a reader's code may raise anything
-            run.error = _format_error(section, error)
+        except BaseException as error:
+            run.error = _format_error(project.root, section, error)
             break
     return runs
-
-
-@functools.cache
-def run_chapter_once(path: str) -> dict[str, SectionRun]:
-    """A chapter's runs by section name, run once per process (the tests check both languages' pages with it)."""
-    return {run.section.name: run for run in run_chapter(path)}
 
 
 def _fresh_matplotlib() -> None:
@@ -73,8 +67,8 @@ def show_warnings_as_python_does() -> None:
     warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
 
 
-def _run_section(section: Section, namespace: dict, run: SectionRun) -> None:
-    filename = str(ROOT / section.path)
+def _run_section(root, section: Section, namespace: dict, run: SectionRun) -> None:
+    filename = str(root / section.path)
     tree = ast.parse(section.code, filename=filename)
     ast.increment_lineno(tree, section.first_line - 1)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
@@ -94,14 +88,18 @@ def _run_section(section: Section, namespace: dict, run: SectionRun) -> None:
         run.output = shown.getvalue()
     address = re.search(r".*\bat 0x[0-9a-fA-F]+.*", run.output)
     if address:
-        raise SnippetError(f"{section.where}: section '{section.name}' prints a memory address, which changes on "
-                           f"every run: {address[0].strip()!r}; print something stable instead")
+        raise SnippetError(
+            f"{section.where}: section '{section.name}' prints a memory address, which changes on "
+            f"every run: {address[0].strip()!r}; print something stable instead"
+        )
     if value is None:
         return
     if type(value).__name__ != "Digraph":
-        raise SnippetError(f"{section.where}: section '{section.name}' ends with an expression worth "
-                           f"{type(value).__name__}; a page shows only what is printed, so print() it "
-                           f"(only a torchviz graph may be the last line, to draw it)")
+        raise SnippetError(
+            f"{section.where}: section '{section.name}' ends with an expression worth "
+            f"{type(value).__name__}; a page shows only what is printed, so print() it "
+            f"(only a torchviz graph may be the last line, to draw it)"
+        )
     run.images.append(graph_svg(value))
 
 
@@ -143,10 +141,10 @@ def _take_figures() -> list[str]:
     return svgs
 
 
-def _format_error(section: Section, error: BaseException) -> str:
-    """The traceback from the snippet's own frame on, with repository-relative file names."""
+def _format_error(root, section: Section, error: BaseException) -> str:
+    """The traceback from the snippet's own frame on, with file names relative to the project."""
     frames = traceback.extract_tb(error.__traceback__)
-    filename = str(ROOT / section.path)
+    filename = str(root / section.path)
     start = next((i for i, frame in enumerate(frames) if frame.filename == filename), 0)
     lines = traceback.format_list(frames[start:]) + traceback.format_exception_only(type(error), error)
-    return "Traceback (most recent call last):\n" + "".join(lines).replace(str(ROOT) + os.sep, "")
+    return "Traceback (most recent call last):\n" + "".join(lines).replace(str(root) + os.sep, "")
