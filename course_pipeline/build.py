@@ -3,7 +3,8 @@ site only if one of its inputs changed since the last build into the same folder
 
     .venv/bin/python -m course_pipeline.build [--site-dir site]
 
-What the site depends on is freshness.site_inputs(); its fingerprint is kept in <site-dir>/.inputs. The site
+What the site depends on is freshness.site_inputs(); its fingerprint, with one of the built site's own files (a
+page deleted or changed since is noticed), is kept in <site-dir>/.inputs once a build has finished. The site
 build is `mkdocs build --strict`, run in this process: while stale chapters run (each in a fresh Python), mkdocs
 and its plugins load; the memos (memos.py) make it redo only the pages that changed.
 """
@@ -21,6 +22,8 @@ from course_pipeline import freshness
 from course_pipeline.project import Project
 from course_pipeline.regenerate import record_all
 
+STAMP = ".inputs"  # in the built site: what it was built from, and what it holds
+
 
 def build_everything(project: Project, site_dir: Path) -> bool:
     started = time.perf_counter()
@@ -37,13 +40,16 @@ def build_everything(project: Project, site_dir: Path) -> bool:
 
     for written in notebooks.write_stale(project):
         print(f"wrote {written}")
-    inputs, stamp = freshness.site_inputs(project), site_dir / ".inputs"
-    if stamp.exists() and stamp.read_text() == inputs:
+    inputs, stamp = freshness.site_inputs(project), site_dir / STAMP
+    if stamp.exists() and stamp.read_text() == f"{inputs} {freshness.built_site(site_dir, STAMP)}":
         print(f"the site in {site_dir} is up to date ({time.perf_counter() - started:.1f} s)")
         return True
+    stamp.unlink(missing_ok=True)  # a build stopped half-way leaves no stamp that says it finished
     if not build_site(config or site_config(project, site_dir)):
         return False
-    stamp.write_text(inputs)
+    staged = stamp.with_name(f"{STAMP}.new")
+    staged.write_text(f"{inputs} {freshness.built_site(site_dir, STAMP)}")
+    os.replace(staged, stamp)
     print(f"built the site in {site_dir} ({time.perf_counter() - started:.1f} s)")
     return True
 

@@ -53,7 +53,10 @@ def machine_devices() -> list[str]:
 
 def uses_torch(chapter_file: Path) -> bool:
     """Whether a chapter imports torch; a chapter that does not has the same output on every device."""
-    tree = ast.parse(chapter_file.read_text(encoding="utf-8"))
+    try:
+        tree = ast.parse(chapter_file.read_text(encoding="utf-8"), filename=str(chapter_file))
+    except (OSError, SyntaxError, ValueError):
+        return False  # a chapter that cannot be read fails in its own page's blocks, with the reason
     for node in ast.walk(tree):
         names = (
             [alias.name for alias in node.names]

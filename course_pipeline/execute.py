@@ -2,6 +2,11 @@
 
 What a section shows is what a reader sees when running it: its printed text (warnings included, as
 "UserWarning: ..." lines), the torchviz graph its last line evaluates to, and the matplotlib figures it draws.
+
+A chapter runs as a reader's fresh Python would, and cannot harm the run around it: in a scratch working
+directory, within the project's time limit, with os._exit() turned into an error, and with the global state it
+changes (default dtype, print options, grad mode, deterministic mode, warning filters, environment...) put back
+afterwards. A section that prints more than the output limit, or text no terminal could print, is an error.
 """
 
 import ast
@@ -10,8 +15,11 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -30,22 +38,136 @@ class SectionRun:
     error: str | None = None  # traceback of an exception the section raised, framed on the snippet file
 
 
-def run_chapter(project: Project, chapter: str) -> list[SectionRun]:
-    """Run every section of a snippet file in file order; stop at the first that raises."""
+class _Stop(BaseException):
+    """Ends a chapter's run from outside its code: the time limit, or os._exit(); the message says which."""
+
+
+def run_chapter(project: Project, chapter: str, progress=None) -> list[SectionRun]:
+    """Run every section of a snippet file in file order; stop at the first that raises. `progress(section)`,
+    if given, is told which section starts (a parent process reports it if this one dies)."""
     namespace = {"__name__": "__main__"}
     runs = []
     _fresh_matplotlib()
-    for section in read_sections(project.root, chapter):
-        run = SectionRun(section)
-        runs.append(run)
-        try:
-            _run_section(project.root, section, namespace, run)
-        except SnippetError:
-            raise
-        except BaseException as error:
-            run.error = _format_error(project.root, section, error)
-            break
+    with _scratch_directory(), _global_state_kept(), _no_process_exit():
+        for section in read_sections(project.root, chapter):
+            run = SectionRun(section)
+            runs.append(run)
+            if progress:
+                progress(section)
+            try:
+                with _time_limit(project.time_limit, section):
+                    _run_section(project, section, namespace, run)
+            except SnippetError:
+                raise
+            except _Stop as stop:
+                run.error = str(stop)
+            except BaseException as error:
+                run.error = _format_error(project.root, section, error)
+            if not run.error:
+                run.error = _output_problem(project, section, run.output)
+            if run.error:
+                break
     return runs
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, section: Section):
+    """Stop a section that runs past the chapter's time limit (in the main thread; elsewhere the process that
+    started this one keeps the limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Stop(
+            f"{section.where}: section '{section.name}' of {section.path} was still running after {seconds:g} s, the "
+            f"time limit of a chapter; make it faster, or raise `time_limit` of the course plugin in mkdocs.yml "
+            f"(or COURSE_TIME_LIMIT)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _no_process_exit():
+    """os._exit() would end this process at once, tests and all, with the exit code it is given (0 passes)."""
+    real_exit, this_process = os._exit, os.getpid()
+
+    def refuse(code=0):
+        if os.getpid() != this_process:  # a process the chapter started (a DataLoader worker) ends as it should
+            real_exit(code)
+        raise _Stop(f"the chapter called os._exit({code}), which would end the reader's Python at once; remove it")
+
+    os._exit = refuse
+    try:
+        yield
+    finally:
+        os._exit = real_exit
+
+
+@contextlib.contextmanager
+def _scratch_directory():
+    """Files a chapter writes go to a temporary folder, not into the project."""
+    before = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="chapter-") as scratch:
+        os.chdir(scratch)
+        try:
+            yield
+        finally:
+            os.chdir(before)
+
+
+@contextlib.contextmanager
+def _global_state_kept():
+    """Put back the process-wide settings a chapter may change, so that the next chapter run in this process
+    starts as a fresh Python would (the tests run every chapter in one process)."""
+    import numpy  # the chapters' own first import, cheap: its print options can then be put back as they were
+
+    environ, path, filters = dict(os.environ), list(sys.path), list(warnings.filters)
+    numpy_print = numpy.get_printoptions()
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)
+        sys.path[:] = path
+        warnings.filters[:] = filters
+        numpy.set_printoptions(**numpy_print)
+        if "torch" in sys.modules:
+            _reset_torch(sys.modules["torch"])
+
+
+def _reset_torch(torch) -> None:
+    """The torch settings a fresh Python starts with."""
+    torch.set_default_dtype(torch.float32)
+    torch.set_printoptions(profile="default")
+    torch.set_grad_enabled(True)
+    torch.use_deterministic_algorithms(False)
+    torch.set_anomaly_enabled(False)
+
+
+def _output_problem(project: Project, section: Section, output: str) -> str | None:
+    """Why a section's printed text cannot be shown, or None."""
+    try:
+        size = len(output.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        return (
+            f"{section.where}: section '{section.name}' prints {output[error.start : error.end]!r}, which cannot be "
+            f"written as UTF-8 (a reader's terminal would raise UnicodeEncodeError); print something else"
+        )
+    if size > project.output_limit_kb * 1000:
+        return (
+            f"{section.where}: section '{section.name}' prints {size / 1000:.0f} kB, over the limit of "
+            f"{project.output_limit_kb} kB for one section; print less (a summary, every Nth line), or raise "
+            f"`output_limit_kb` of the course plugin in mkdocs.yml (or COURSE_OUTPUT_LIMIT_KB)"
+        )
+    return None
 
 
 def _fresh_matplotlib() -> None:
@@ -67,9 +189,16 @@ def show_warnings_as_python_does() -> None:
     warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
 
 
-def _run_section(root, section: Section, namespace: dict, run: SectionRun) -> None:
-    filename = str(root / section.path)
-    tree = ast.parse(section.code, filename=filename)
+def _run_section(project: Project, section: Section, namespace: dict, run: SectionRun) -> None:
+    filename = str(project.root / section.path)
+    try:
+        tree = ast.parse(section.code, filename=filename)
+    except SyntaxError as error:
+        line = section.first_line + (error.lineno or 1) - 1
+        raise _Stop(
+            f'  File "{section.path}", line {line}\n    {section.code.splitlines()[(error.lineno or 1) - 1].strip()}\n'
+            f"SyntaxError: {error.msg} ({section.path}:{line}, in section '{section.name}')"
+        ) from None
     ast.increment_lineno(tree, section.first_line - 1)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     shown = io.StringIO()

@@ -6,8 +6,9 @@ asks here.
 | a chapter's records            | its snippet file, the chapter runner (execute.py), Python and the packages   |
 | (docs/outputs/<chapter>/<dev>) | that can change what it prints (CHAPTER_PACKAGES), and the device            |
 | a page's notebook              | the page, mkdocs.yml, its chapter's code and reference records, notebooks.py |
-| the built site (build.py)      | every file under docs/ and snippets/, mkdocs.yml, this package's code, and   |
-|                                | the version of every installed package                                        |
+| the built site (build.py)      | every file under docs/ and snippets/, mkdocs.yml, the theme overrides, this  |
+|                                | package's code, the version of every installed package; and it must still    |
+|                                | hold what the build wrote (built_site)                                        |
 | a memo of the site build       | its step's inputs and the versions of the packages that compute it (memos.py)|
 | mkdocs-jupyter's rendered      | mkdocs-jupyter's own key: the notebook's content and the plugin's settings   |
 | notebooks (.cache/)            |                                                                               |
@@ -72,12 +73,15 @@ def record_key(project: Project, chapter: str, device_name: str) -> str:
 
 
 def record_state(project: Project, chapter: str, device_name: str) -> str:
-    """ "fresh", "missing", "other code" (the chapter or the runner changed) or "other versions"."""
+    """ "fresh", "missing", "other code" (the chapter or the runner changed), "edited" (a record file no longer
+    matches its run.json: changed by hand) or "other versions"."""
     run = records.read_run(project, chapter, device_name)
     if run is None:
         return "missing"
     if run.get("code") != chapter_code(project, chapter):
         return "other code"
+    if run.get("outputs") != records.digest_of(records.recorded_files(project.record_dir(chapter, device_name))):
+        return "edited"
     return "fresh" if run.get("key") == record_key(project, chapter, device_name) else "other versions"
 
 
@@ -132,6 +136,12 @@ def site_inputs(project: Project) -> str:
         if path.is_file() and "__pycache__" not in path.parts
     )
     return digest(all_versions(), *[project.relative(path).encode() + b"\0" + path.read_bytes() for path in files])
+
+
+def built_site(site_dir: Path, *leave_out: str) -> str:
+    """A digest of a built site's files: names and contents."""
+    files = sorted(path for path in site_dir.rglob("*") if path.is_file() and path.name not in leave_out)
+    return digest(*[path.relative_to(site_dir).as_posix().encode() + b"\0" + path.read_bytes() for path in files])
 
 
 def memo_salt(packages: tuple[str, ...]) -> list[str]:

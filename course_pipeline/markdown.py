@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from course_pipeline.sections import INCLUDE, SnippetError
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}(?=[^`]*$)|~{3,})(?P<info>.*)$")
-PYTHON = ("python", "py", "python3")
+PYTHON = ("python", "py", "python3", "py3")
+PYTHON_LIKE = ("pycon", "python-repl", "pyrepl", "ipython", "ipython3", "python2", "py2", "jupyter", "pyi")
+SNIPPET_LINE = re.compile(r"^[ \t]*-+8<-+")  # what pymdownx.snippets reads as an include (`;--8<--` is text)
 
 
 @dataclass(frozen=True)
@@ -68,25 +70,51 @@ class Include:
 
 def includes(page: str, text: str) -> list[Include]:
     """The snippet sections that a page's python fences include, in page order. A python fence holds include
-    lines only (`--8<-- "snippets/FILE.py:SECTION"`), and blank lines: the code lives in snippets/."""
-    found = []
-    for fence in fences(text, page):
-        if not fence.is_python:
+    lines only (`--8<-- "snippets/FILE.py:SECTION"`), and blank lines: the code lives in snippets/. Code that looks
+    like Python in another fence, and include lines anywhere else, are refused: the tests would not run them."""
+    found, all_fences = [], fences(text, page)
+    for fence in all_fences:
+        if fence.is_python:
+            found += _python_fence_includes(page, fence)
             continue
-        for offset, line in enumerate(fence.lines, fence.start + 2):
-            include = INCLUDE.match(line)
-            if include:
-                found.append(Include(page, offset, include["path"], include["name"], fence.indent, fence.end + 1))
-            elif "8<-" in line:
-                raise SnippetError(
-                    f'{page}:{offset}: not an include line; write --8<-- "snippets/FILE.py:SECTION", '
-                    f"with a section name of letters, digits, - and _, starting with a letter"
-                )
-            elif line.strip():
-                raise SnippetError(
-                    f"{page}:{offset}: python code written on the page; move it into a section of a "
-                    f'snippets/ file and include it with --8<-- "snippets/FILE.py:SECTION"'
-                )
+        repl = next(
+            (n for n, line in enumerate(fence.lines, fence.start + 2) if line.lstrip().startswith(">>> ")), None
+        )
+        if fence.language in PYTHON_LIKE or repl:
+            raise SnippetError(
+                f"{page}:{repl or fence.start + 1}: Python in a `{fence.language or 'plain'}` fence is shown but never "
+                f"run by the tests; put the code in a section of a snippets/ file and show it in a python fence"
+            )
+    inside = {n for fence in all_fences if fence.is_python for n in range(fence.start, fence.end + 1)}
+    for number, line in enumerate(text.split("\n")):
+        if number not in inside and SNIPPET_LINE.match(line):
+            raise SnippetError(
+                f"{page}:{number + 1}: an include line outside a python fence: pymdownx.snippets would paste that "
+                f"file here, untested; include sections in python fences only (write ;--8<-- to show the line)"
+            )
+    return found
+
+
+def _python_fence_includes(page: str, fence: Fence) -> list[Include]:
+    found = []
+    for offset, line in enumerate(fence.lines, fence.start + 2):
+        include = INCLUDE.match(line)
+        if include and not include["path"].startswith("snippets/"):
+            raise SnippetError(
+                f"{page}:{offset}: includes {include['path']}; pages include sections of files in snippets/ only"
+            )
+        if include:
+            found.append(Include(page, offset, include["path"], include["name"], fence.indent, fence.end + 1))
+        elif "8<-" in line:
+            raise SnippetError(
+                f'{page}:{offset}: not an include line; write --8<-- "snippets/FILE.py:SECTION", '
+                f"with a section name of letters, digits, - and _, starting with a letter"
+            )
+        elif line.strip():
+            raise SnippetError(
+                f"{page}:{offset}: python code written on the page; move it into a section of a "
+                f'snippets/ file and include it with --8<-- "snippets/FILE.py:SECTION"'
+            )
     return found
 
 

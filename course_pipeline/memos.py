@@ -43,11 +43,25 @@ class Memo:
             return compute()
         if self.known is None:
             self.path = (self.folder or cache) / f"{self.name}.json"
-            self.known = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+            self.known = self._read()
         if key not in self.known or not still_valid(self.known[key]):
             self.known[key], self.changed = compute(), True
         self.used[key] = self.known[key]
         return self.used[key]
+
+    def _read(self) -> dict:
+        if not self.path.exists():
+            return {}
+        try:
+            known = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(known, dict):
+                return known
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass
+        logging.getLogger("mkdocs.plugins.course").warning(
+            "%s was damaged; it is ignored and made again by this build", self.path
+        )
+        return {}
 
     def save(self):
         if self.known is None or not (self.changed or len(self.used) < len(self.known)):

@@ -8,6 +8,7 @@ Page-only syntax becomes plain Markdown: folded blocks (`??? success "答案"`) 
 their content, heading ids are dropped, and links to other pages point to the published site.
 """
 
+import os
 import re
 
 import nbformat
@@ -164,6 +165,8 @@ def write_stale(project: Project) -> list[str]:
         nbformat.validate(notebook)  # the schema, checked here only: written notebooks are the ones that count
         path = project.notebook_path(page)
         path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        staged = path.with_name(f".{path.name}.{os.getpid()}")
+        staged.write_text(text, encoding="utf-8")
+        os.replace(staged, path)  # whole or not at all
         written.append(project.relative(path))
     return written

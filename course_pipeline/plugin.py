@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mkdocs.config import config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
@@ -21,14 +22,21 @@ from course_pipeline.labels import labels
 from course_pipeline.markdown import includes as read_includes
 from course_pipeline.markdown import join_cjk_lines
 from course_pipeline.patches import mkdocs_jupyter_cache
-from course_pipeline.project import Project
+from course_pipeline.project import OUTPUT_LIMIT_KB, TIME_LIMIT, Project
 from course_pipeline.regenerate import record_all
-from course_pipeline.sections import SnippetError
+from course_pipeline.sections import SnippetError, read_sections
 
 VERIFIED_MARKER = "<!-- verified-versions -->"  # a page may ask for the versions every chapter was verified with
 
 
 class CoursePlugin(BasePlugin):
+    """Settings (read by project.py): time_limit, the seconds a chapter may run; output_limit_kb, what one
+    section may print."""
+
+    config_scheme = (
+        ("time_limit", config_options.Type(int, default=TIME_LIMIT)),
+        ("output_limit_kb", config_options.Type(int, default=OUTPUT_LIMIT_KB)),
+    )
     serving = False
     project: Project
 
@@ -57,26 +65,45 @@ class CoursePlugin(BasePlugin):
     def on_pre_build(self, config):
         if config.theme["language"] != self.project.default_language.code:
             return  # each language is a build of its own; the default language's comes first and checks for all
+        try:
+            self._check_records_and_notebooks()
+        except SnippetError as error:
+            raise PluginError(str(error)) from None
+
+    def _check_records_and_notebooks(self):
         project = self.project
+        broken = _links_out_of_the_project(project) + _broken_includes(project)
+        if broken:
+            raise PluginError("\n".join(broken))
         if self.serving:
             stale = freshness.stale_records(project)
             if stale:
                 print(
                     f"re-recording outputs of {', '.join(sorted({chapter for chapter, _ in stale}))}", file=sys.stderr
                 )
-                record_all(project, stale)
+                if not record_all(project, stale):
+                    raise PluginError(
+                        "some chapters could not be recorded (above); the site shows their old outputs "
+                        "until they are fixed"
+                    )
             notebooks.write_stale(project)
             return
-        stale = [
-            chapter
-            for chapter in project.chapters()
-            if freshness.record_state(project, chapter, device.REFERENCE) in ("missing", "other code")
-        ]
-        if stale:
-            raise PluginError(
-                f"recorded outputs are missing or older than the code of: {', '.join(stale)}; "
-                f"record them with: {records.REGENERATE}"
-            )
+        problems = []
+        for chapter in project.chapters():
+            state = freshness.record_state(project, chapter, device.REFERENCE)
+            folder = project.relative(project.record_dir(chapter, device.REFERENCE))
+            if state in ("missing", "other code"):
+                problems.append(
+                    f"{folder}/: recorded outputs are {'missing' if state == 'missing' else 'older than'} "
+                    f"the code of {chapter}; record them with: {records.REGENERATE} {chapter}"
+                )
+            elif state == "edited":
+                problems.append(
+                    f"{folder}/: its files were changed by hand (they no longer match its run.json); "
+                    f"outputs are never typed: record them with: {records.REGENERATE} {chapter}"
+                )
+        if problems:
+            raise PluginError("\n".join(problems))
         if notebooks.stale_notebooks(project):
             raise PluginError(
                 f"notebooks are missing or out of date for: "
@@ -147,6 +174,32 @@ class CoursePlugin(BasePlugin):
         memos.save()
 
 
+def _links_out_of_the_project(project):
+    """Symbolic links under docs/ or snippets/ that lead outside the project: the site would publish, or a page
+    include, a file that is not the project's."""
+    return [
+        f"{project.relative(path)}: a link to {path.resolve()}, outside the project; copy the file in instead"
+        for folder in (project.docs, project.snippets)
+        for path in folder.rglob("*")
+        if path.is_symlink() and not path.resolve().is_relative_to(project.root)
+    ]
+
+
+def _broken_includes(project):
+    """Include lines that name a snippet file or section that does not exist, with where they are."""
+    broken = []
+    for page in project.pages():
+        for include in project.includes(page):
+            where = f"{include.page}:{include.line}"
+            if not (project.root / include.path).is_file():
+                broken.append(f"{where}: includes {include.path}, which does not exist; fix the include line")
+            elif include.name not in [section.name for section in read_sections(project.root, include.path)]:
+                broken.append(
+                    f"{where}: {include.path} has no section '{include.name}'; fix the include line or add the section"
+                )
+    return broken
+
+
 def _notebook_links(project, page_path, page, words):
     """A line under the title: the chapter as a notebook on this site, as a file, and in Colab."""
     name = Path(page_path).stem
@@ -183,7 +236,7 @@ def _markdown(project, text, images, page_dir, words):
         ticks = "`" * max(3, max((len(run) + 1 for run in text.split() if set(run) == {"`"}), default=3))
         lines += [
             f'{ticks}{{ .text .recorded-output title="{words["output"]}" }}',
-            *text.rstrip("\n").split("\n"),
+            *[_literal(line) for line in text.rstrip("\n").split("\n")],
             ticks,
             "",
         ]
@@ -191,6 +244,16 @@ def _markdown(project, text, images, page_dir, words):
         src = posixpath.relpath(image.relative_to(project.docs).as_posix(), page_dir or ".")
         lines += [f"![{words['graph']}: {image.stem}]({src}){{ .recorded-graph }}", ""]
     return lines
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _literal(line: str) -> str:
+    """A line of printed output as text on the page: never read as an include line (pymdownx.snippets reads
+    those even in code blocks; `;` escapes one), and with control characters shown as their symbols (␛, ␍)."""
+    line = CONTROL.sub(lambda match: chr(0x2421 if match[0] == "\x7f" else 0x2400 + ord(match[0])), line)
+    return re.sub(r"^([ \t]*)(;*-+8<-)", r"\1;\2", line)
 
 
 def _stamp(project, chapters, words, label="verified"):

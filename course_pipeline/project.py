@@ -5,6 +5,7 @@ Paths of pages and chapters are strings relative to the project's root (`docs/zh
 `snippets/tensors.py`), as they appear in messages and in include lines.
 """
 
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,10 @@ from pathlib import Path
 import yaml
 
 from course_pipeline.markdown import Include, includes
+from course_pipeline.sections import SnippetError
+
+TIME_LIMIT = 300  # seconds a chapter may run, by default; the longest runs in about 6 s
+OUTPUT_LIMIT_KB = 200  # what one section may print, by default
 
 
 class ProjectError(Exception):
@@ -51,6 +56,7 @@ class Project:
         self.site_url = (self.config.get("site_url") or "/").rstrip("/") + "/"
         self.repository = (self.config.get("extra") or {}).get("repository", "")
         self.languages = self._languages()
+        self.time_limit, self.output_limit_kb = self._limits()
         self.default_language = next(language for language in self.languages if language.default)
         self._includes: dict[tuple[str, str], list[Include]] = {}
 
@@ -74,6 +80,28 @@ class Project:
                     raise ProjectError("mkdocs.yml: the i18n plugin must name exactly one language `default: true`")
                 return found
         raise ProjectError("mkdocs.yml: the pipeline needs the i18n plugin (mkdocs-static-i18n) with its languages")
+
+    def _limits(self) -> tuple[float, int]:
+        """(seconds a chapter may run, kB a section may print): the `course` plugin's settings in mkdocs.yml,
+        or COURSE_TIME_LIMIT / COURSE_OUTPUT_LIMIT_KB in the environment."""
+        settings = (
+            next(
+                (
+                    plugin["course"]
+                    for plugin in self.config.get("plugins") or []
+                    if isinstance(plugin, dict) and "course" in plugin
+                ),
+                None,
+            )
+            or {}
+        )
+        try:
+            return (
+                float(os.environ.get("COURSE_TIME_LIMIT", settings.get("time_limit", TIME_LIMIT))),
+                int(os.environ.get("COURSE_OUTPUT_LIMIT_KB", settings.get("output_limit_kb", OUTPUT_LIMIT_KB))),
+            )
+        except ValueError as error:
+            raise ProjectError(f"the chapter limits must be numbers: {error}") from None
 
     # Pages
 
@@ -125,11 +153,22 @@ class Project:
             self._includes[(page, text)] = includes(page, text)
         return self._includes[(page, text)]
 
+    def page_error(self, page: str) -> SnippetError | None:
+        """What is wrong with a page's code fences, if anything (a page with an error shows no chapter)."""
+        try:
+            self.includes(page)
+        except SnippetError as error:
+            return error
+        return None
+
+    def _readable_includes(self, page: str) -> list[Include]:
+        return [] if self.page_error(page) else self.includes(page)
+
     def chapter_pages(self) -> list[str]:
-        return [page for page in self.pages() if self.includes(page)]
+        return [page for page in self.pages() if self._readable_includes(page)]
 
     def chapters(self) -> list[str]:
-        return sorted({include.path for page in self.pages() for include in self.includes(page)})
+        return sorted({include.path for page in self.pages() for include in self._readable_includes(page)})
 
     def chapter_of(self, page: str) -> str | None:
         found = {include.path for include in self.includes(page)}
@@ -153,8 +192,11 @@ class Project:
         )
 
     def record_dir(self, chapter: str, device: str) -> Path:
-        """snippets/tensors.py -> <root>/docs/outputs/tensors/<device>"""
-        return self.outputs / Path(chapter).stem / device
+        """snippets/tensors.py -> <root>/docs/outputs/tensors/<device>; snippets/part2/tensors.py ->
+        <root>/docs/outputs/part2/tensors/<device>: two chapters never share a folder."""
+        path = Path(chapter)
+        inside = path.relative_to("snippets") if path.parts[:1] == ("snippets",) else path
+        return self.outputs / inside.with_suffix("") / device
 
     def relative(self, path: Path) -> str:
         return posixpath.relpath(path, self.root) if path.is_absolute() else str(path)

@@ -1,14 +1,19 @@
 """Recorded outputs: what each section printed and drew on a real run, stored beside the pages.
 
-    docs/outputs/<chapter>/<device>/<section>.txt    printed text
+    docs/outputs/<chapter>/<device>/<section>.txt    printed text, byte for byte as printed
     docs/outputs/<chapter>/<device>/<section>.svg    graph or figure (<section>.2.svg for a second one)
-    docs/outputs/<chapter>/<device>/run.json         what the run was: its key, versions, hardware
+    docs/outputs/<chapter>/<device>/run.json         what the run was: its key, versions, hardware, and a digest
+                                                     of the files above (a file edited by hand no longer matches)
 
+A chapter's records are written whole or not at all: into a folder beside them, which then takes their place.
 Whether a record is still up to date is freshness.py's to say; this module reads, writes and compares them.
 """
 
 import difflib
+import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 
 from course_pipeline.project import Project
@@ -19,7 +24,20 @@ REGENERATE = ".venv/bin/python -m course_pipeline.regenerate"
 
 def read_run(project: Project, chapter: str, device: str) -> dict | None:
     info = project.record_dir(chapter, device) / "run.json"
-    return json.loads(info.read_text(encoding="utf-8")) if info.exists() else None
+    if not info.exists():
+        return None
+    try:
+        return json.loads(info.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise SnippetError(
+            f"{project.relative(info)} is damaged ({error}); record the chapter again with: {REGENERATE} {chapter}"
+        ) from None
+
+
+def read_text(path: Path) -> str:
+    """A recorded text as it was printed: no newline translation (a printed "\\r" stays one)."""
+    with path.open(encoding="utf-8", newline="") as file:
+        return file.read()
 
 
 def files_of(runs) -> dict[str, str]:
@@ -33,29 +51,56 @@ def files_of(runs) -> dict[str, str]:
     return files
 
 
+def recorded_files(folder: Path) -> dict[str, str]:
+    """File name -> content of a record folder, run.json left out."""
+    return {path.name: read_text(path) for path in sorted(folder.iterdir()) if path.name != "run.json"}
+
+
+def digest_of(files: dict[str, str]) -> str:
+    hashed = hashlib.sha256()
+    for name, content in sorted(files.items()):
+        hashed.update(name.encode() + b"\0" + content.encode("utf-8") + b"\0")
+    return hashed.hexdigest()[:16]
+
+
 def section_files(project: Project, chapter: str, device: str, name: str) -> tuple[str, list[Path]]:
     """The recorded printed text and image files of one section ("" and [] if it shows nothing)."""
     folder = project.record_dir(chapter, device)
     text = folder / f"{name}.txt"
     images = sorted(folder.glob(f"{name}.*svg"), key=lambda p: int(p.suffixes[0][1:]) if len(p.suffixes) > 1 else 1)
-    return (text.read_text(encoding="utf-8") if text.exists() else ""), images
+    return (read_text(text) if text.exists() else ""), images
 
 
-def write(project: Project, chapter: str, device: str, runs, run_info: dict) -> None:
-    """Replace a chapter's records on a device with these runs; `run_info` goes to run.json."""
+def write_folder(folder: Path, runs, run_info: dict) -> None:
+    """Write a chapter's records into an empty folder; run.json, with the digest of the others, comes last."""
     failed = next((run for run in runs if run.error), None)
     if failed:
         raise SnippetError(
-            f"{failed.section.where}: section '{failed.section.name}' raised, so no outputs "
-            f"were recorded for {chapter}:\n{failed.error}"
+            f"{failed.section.where}: section '{failed.section.name}' failed, so no outputs were recorded for "
+            f"{failed.section.path}:\n{failed.error}"
         )
-    folder = project.record_dir(chapter, device)
+    files = files_of(runs)
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        old.unlink()
-    for name, content in files_of(runs).items():
-        (folder / name).write_text(content, encoding="utf-8")
-    (folder / "run.json").write_text(json.dumps(run_info, indent=2) + "\n", encoding="utf-8")
+    for name, content in files.items():
+        with (folder / name).open("w", encoding="utf-8", newline="") as file:
+            file.write(content)
+    info = {**run_info, "outputs": digest_of(files)}
+    (folder / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+
+
+def install(project: Project, chapter: str, device: str, staged: Path) -> None:
+    """Put a folder of records written by write_folder() in the place of a chapter's records on a device."""
+    target = project.record_dir(chapter, device)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    incoming, old = (
+        target.with_name(f".{device}.incoming-{os.getpid()}"),
+        target.with_name(f".{device}.old-{os.getpid()}"),
+    )
+    shutil.copytree(staged, incoming)  # the staging folder may be on another file system: copy, then rename
+    if target.exists():
+        os.replace(target, old)
+    os.replace(incoming, target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def differences(project: Project, chapter: str, device: str, runs, sections=None) -> list[str]:
@@ -65,8 +110,11 @@ def differences(project: Project, chapter: str, device: str, runs, sections=None
     fix = f"if the new output is right, record it with: {REGENERATE} {chapter}"
     if read_run(project, chapter, device) is None:
         return [f"{chapter}: no outputs recorded for {device} in {shown}/; {fix}"]
-    found = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name != "run.json"}
-    expected = files_of(runs)
+    return compare(recorded_files(folder), files_of(runs), shown, fix, sections)
+
+
+def compare(found: dict[str, str], expected: dict[str, str], shown: str, fix: str, sections=None) -> list[str]:
+    """What differs between two sets of record files, one line (or diff) per file."""
     found_differences = []
     for name in sorted(set(found) | set(expected)):
         if sections is not None and name.split(".")[0] not in sections:

@@ -5,32 +5,98 @@
 
 A chapter is recorded on each device this machine has (device.py); a record is stale when what it depends on
 changed (freshness.py). Fresh records are not made again.
+
+Each chapter runs twice at once, with two hash seeds: outputs that differ between the two are not reproducible
+(set or dict order, the time, id(), unseeded random numbers) and are refused. Records are put in place only when
+both runs finished and agree; a chapter that crashes, hangs past the time limit or exits early records nothing.
 """
 
 import argparse
+import contextlib
+import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from course_pipeline import device, freshness
+from course_pipeline import device, freshness, records
 from course_pipeline.project import Project
+from course_pipeline.record_chapter import PROGRESS
+
+HASH_SEEDS = ("0", "1")
+START_UP = 60  # seconds a fresh Python may take to import what a chapter needs, on top of the time limit
 
 
-def record_in_fresh_python(project: Project, chapter: str, device_name: str) -> tuple[bool, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "course_pipeline.record_chapter", chapter, device_name],
+def run_in_fresh_python(project: Project, chapter: str, device_name: str, seed: str, folder: Path) -> str | None:
+    """Record a chapter into `folder` in a fresh Python; None if it did, else what went wrong."""
+    command = [sys.executable, "-m", "course_pipeline.record_chapter", chapter, device_name, "--to", str(folder)]
+    limit = project.time_limit + START_UP
+    child = subprocess.Popen(
+        command,
         cwd=project.root,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        env={**device.environment(device_name), "PYTHONHASHSEED": "0"},
+        # Two chapter runs share the cores: OpenMP threads that spin while they wait would slow both tenfold
+        # (the thread count, which can change the last digits of a result, stays as it is).
+        env={**device.environment(device_name), "PYTHONHASHSEED": seed, "OMP_WAIT_POLICY": "PASSIVE"},
+        start_new_session=True,  # its own process group, killed whole on a timeout
     )
-    return done.returncode == 0, (done.stdout + done.stderr).strip()
+    try:
+        out, err = child.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        out, err = child.communicate()
+        return f"error: {chapter} was still running after {limit:g} s{_where(err)}; stopped, nothing recorded"
+    messages = "\n".join(line for line in err.splitlines() if not line.startswith(PROGRESS)).strip()
+    if child.returncode < 0:
+        name = signal.Signals(-child.returncode).name
+        return f"error: {chapter} crashed ({name}){_where(err)}; nothing recorded\n{messages}".rstrip()
+    if child.returncode:
+        return messages or f"error: {chapter} ended with exit code {child.returncode}{_where(err)}; nothing recorded"
+    if not (folder / "run.json").exists():
+        return f"error: {chapter} ended (exit code 0){_where(err)} before its records were written; nothing recorded"
+    return None
+
+
+def _where(stderr: str) -> str:
+    started = [line[len(PROGRESS) :] for line in stderr.splitlines() if line.startswith(PROGRESS)]
+    return f" in section '{started[-1]}'" if started else ""
+
+
+def record(project: Project, chapter: str, device_name: str, pool: ThreadPoolExecutor) -> tuple[bool, str]:
+    """Record one chapter on one device: two runs at once, compared, then put in place."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="records-") as scratch:
+        folders = [Path(scratch) / seed for seed in HASH_SEEDS]
+        failures = list(
+            pool.map(lambda pair: run_in_fresh_python(project, chapter, device_name, *pair), zip(HASH_SEEDS, folders))
+        )
+        if any(failures):
+            return False, next(failure for failure in failures if failure)
+        first, second = (records.recorded_files(folder) for folder in folders)
+        if first != second:
+            differing = records.compare(
+                first, second, project.relative(project.record_dir(chapter, device_name)), fix=""
+            )
+            return False, (
+                f"error: {chapter} printed something else on a second run (with PYTHONHASHSEED={HASH_SEEDS[1]} "
+                f"instead of {HASH_SEEDS[0]}), so its output is not reproducible: it depends on the order of a set "
+                f"(or of a dict built from one), the time, id(), or random numbers drawn without a seed. Make it "
+                f"print the same on every run; nothing recorded.\n" + "\n".join(differing)
+            )
+        records.install(project, chapter, device_name, folders[0])
+    return True, f"recorded {chapter} on {device_name} in {time.perf_counter() - started:.1f} s"
 
 
 def record_all(project: Project, stale: list[tuple[str, str]], jobs: int = 2) -> bool:
-    """Record each (chapter, device), two at a time; print what each did. True if all were recorded."""
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(lambda pair: record_in_fresh_python(project, *pair), stale))
+    """Record each (chapter, device); print what each did. True if all were recorded."""
+    with ThreadPoolExecutor(max_workers=jobs) as runs, ThreadPoolExecutor(max_workers=jobs) as chapters:
+        results = list(chapters.map(lambda pair: record(project, *pair, runs), stale))
     for ok, message in results:
         print(message, file=sys.stdout if ok else sys.stderr)
     return all(ok for ok, _ in results)
@@ -41,19 +107,28 @@ def main(argv=None) -> int:
     parser.add_argument("chapters", nargs="*", help="snippet files to record (default: every stale record)")
     args = parser.parse_args(argv)
     project = Project.find()
+    unknown = [chapter for chapter in args.chapters if chapter not in project.chapters()]
+    if unknown:
+        print(
+            f"error: {', '.join(unknown)}: no page shows such a chapter; name a snippets/ file that a page includes",
+            file=sys.stderr,
+        )
+        return 1
     stale = (
         [(chapter, name) for chapter in args.chapters for name in device.devices_for(project.root / chapter)]
         if args.chapters
         else freshness.stale_records(project)
     )
-    ok = record_all(project, stale) if stale else True
     if not stale:
         print("every chapter's outputs are fresh; nothing to run")
+    elif not record_all(project, stale):
+        print("error: some chapters were not recorded (above); notebooks not made", file=sys.stderr)
+        return 1
     from course_pipeline import notebooks  # nbformat takes a while to import: not before the chapters start
 
     for written in notebooks.write_stale(project):
         print(f"wrote {written}")
-    return 0 if ok else 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -99,3 +99,29 @@ def test_the_site_depends_on_every_package_and_file(project, monkeypatch):
     monkeypatch.undo()
     (project.root / "docs" / "en" / "plain.md").write_text("# changed\n")
     assert freshness.site_inputs(project) != before
+
+
+def test_a_record_edited_by_hand_or_damaged_is_never_fresh(project):
+    from course_pipeline import records
+    from course_pipeline.execute import run_chapter
+    from course_pipeline.sections import SnippetError
+
+    chapter = "snippets/plain.py"
+    staged = project.root / "staged"
+    info = {"key": freshness.record_key(project, chapter, "cpu"), "code": freshness.chapter_code(project, chapter)}
+    records.write_folder(staged, run_chapter(project, chapter), info)
+    records.install(project, chapter, "cpu", staged)
+    assert freshness.record_state(project, chapter, "cpu") == "fresh"
+    folder = project.record_dir(chapter, "cpu")
+    (folder / "add.txt").write_text("3\n")  # typed by hand
+    assert freshness.record_state(project, chapter, "cpu") == "edited"
+    (folder / "run.json").write_text('{"key": ')  # a write cut short
+    with pytest.raises(
+        SnippetError, match=r"docs/outputs/plain/cpu/run.json is damaged .*regenerate snippets/plain.py"
+    ):
+        freshness.record_state(project, chapter, "cpu")
+    assert [path.name for path in folder.parent.iterdir()] == ["cpu"], "no half-written folder left beside it"
+
+
+def test_two_chapters_with_one_name_keep_their_own_records(project):
+    assert project.record_dir("snippets/plain.py", "cpu") != project.record_dir("snippets/extra/plain.py", "cpu")

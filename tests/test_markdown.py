@@ -126,3 +126,32 @@ def test_a_notebook_keeps_a_python_fence_whose_first_line_is_blank(tmp_path):
     notebook = make_notebook(Project(tmp_path), "docs/en/demo.md")
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     assert code[1:] == ["print('hello')"], "the page's code cell, after the Colab set-up cell"
+
+
+@pytest.mark.parametrize(
+    "page, line",
+    [
+        ("```pycon\n>>> 1 + 1\n2\n```\n", 2),  # Python under another tag is never run
+        ("```PyCon\nprint(1)\n```\n", 1),
+        ("```text\n>>> import torch\n```\n", 2),  # a REPL session in a plain block
+        ('Text.\n\n--8<-- "README.md"\n', 3),  # an include line in prose: the file would be pasted, untested
+        ('```text\n--8<-- "snippets/demo.py:first"\n```\n', 2),  # in a block that is not python
+    ],
+)
+def test_python_or_includes_the_tests_would_not_run_are_refused(page, line):
+    with pytest.raises(SnippetError, match=rf"^docs/en/demo.md:{line}: "):
+        includes("docs/en/demo.md", page)
+
+
+def test_pages_include_snippet_files_only():
+    with pytest.raises(SnippetError, match="docs/en/demo.md:2: includes README.md; pages include sections of files in"):
+        includes("docs/en/demo.md", '```python\n--8<-- "README.md:intro"\n```\n')
+
+
+def test_printed_text_is_shown_as_text():
+    from course_pipeline.plugin import _literal
+
+    assert _literal('--8<-- "README.md"') == ';--8<-- "README.md"', "pymdownx.snippets reads an escaped line as text"
+    assert _literal("  ;--8<-- x") == "  ;;--8<-- x"
+    assert _literal("\x1b[1mbold\rback\x7f") == "␛[1mbold␍back␡"
+    assert _literal("plain\ttab") == "plain\ttab"

@@ -37,3 +37,12 @@ def test_a_memo_keeps_only_what_the_last_build_used(tmp_path):
     second(lambda: 4, [2])
     second.save()
     assert list(json.loads((tmp_path / "squares.json").read_text()).values()) == [4], "only the entry used is left"
+
+
+def test_a_damaged_memo_is_ignored_with_a_warning_and_made_again(tmp_path, caplog):
+    (tmp_path / "squares.json").write_text('{"truncated": ')
+    memo = memo_in(tmp_path)
+    assert memo(lambda: 9, [3]) == 9
+    assert "squares.json was damaged" in caplog.text
+    memo.save()
+    assert json.loads((tmp_path / "squares.json").read_text()) != {}

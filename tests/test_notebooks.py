@@ -44,13 +44,17 @@ def code_cells(notebook):
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def run_in_fresh_kernel(notebook):
+def run_in_fresh_kernel(notebook, scratch):
     runnable = nbformat.v4.new_notebook(metadata=notebook.metadata)
     runnable.cells = [nbformat.v4.new_code_cell(PREAMBLE)] + [
         nbformat.v4.new_code_cell(cell.source) for cell in code_cells(notebook)
     ]
     client = NotebookClient(
-        runnable, timeout=600, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(ROOT)}}
+        runnable,
+        timeout=PROJECT.time_limit,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": scratch}},
     )
     path = os.pathsep.join([str(KERNEL_BIN), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     client.execute(env={**os.environ, "PATH": path, "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
@@ -82,7 +86,7 @@ def test_notebook_is_made_from_its_page(page):
 
 
 @pytest.mark.parametrize("page", [page for page in PROJECT.chapter_pages() if PROJECT.language_of(page).default])
-def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page):
+def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page, tmp_path):
     """Run the default language's notebook; another language's too, unless its code cells are the same."""
     paths = [PROJECT.notebook_path(PROJECT.twin(page, language)) for language in PROJECT.languages]
     if not all(path.exists() for path in paths):
@@ -95,7 +99,9 @@ def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page):
             to_run.append((path, notebook))
             codes.append(code)
     for path, notebook in to_run:
-        for number, (expected, ran) in enumerate(zip(code_cells(notebook), run_in_fresh_kernel(notebook)), 1):
+        for number, (expected, ran) in enumerate(
+            zip(code_cells(notebook), run_in_fresh_kernel(notebook, str(tmp_path))), 1
+        ):
             where = f"{path.relative_to(ROOT)}, code cell {number}"
             error = next((output for output in ran.outputs if output.output_type == "error"), None)
             assert error is None, f"{where} raised {error.ename}: {error.evalue}\n{expected.source}"

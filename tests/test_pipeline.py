@@ -6,6 +6,7 @@ breaks or edits one thing in it, and runs the real test command, the real strict
 with the installed pipeline (course_pipeline).
 """
 
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import urllib.request
 
 import pytest
 
+from course_pipeline import records
 from course_pipeline.pytest_plugin import project as this_project
 
 ROOT = this_project().root
@@ -185,7 +187,9 @@ def test_outputs_that_differ_on_cuda_are_shown_in_device_tabs(project):
     cuda = cpu.with_name("cuda")
     shutil.copytree(cpu, cuda)
     edit(cuda / "hello.txt", "2 + 2 = 4", "2 + 2 = 4 (on a GPU)")
-    edit(cuda / "run.json", '"device": "cpu"', '"device": "cuda"')
+    info = json.loads((cuda / "run.json").read_text())  # as a GPU run would have recorded it
+    info.update(device="cuda", outputs=records.digest_of(records.recorded_files(cuda)))
+    (cuda / "run.json").write_text(json.dumps(info))
     code, output = strict_build(project)
     assert code == 0, output
     page = (project / "site" / "en" / "demo" / "index.html").read_text(encoding="utf-8")
@@ -290,3 +294,118 @@ def test_the_gpu_workflow_records_cuda_outputs_then_tests_against_them(project):
     assert "CUDA records are fresh: running the README's test command" in output and "passed" in output
     code, output = run(project, "course_pipeline.gpu_check", **{"COURSE_DEVICES": "cpu"})
     assert code == 2 and "no CUDA device" in output
+
+
+def chapter(project, name, code, section="run"):
+    (project / "snippets" / f"{name}.py").write_text(f"# --8<-- [start:{section}]\n{code}\n# --8<-- [end:{section}]\n")
+
+
+def test_regenerate_refuses_what_cannot_be_recorded_and_records_nothing(project):
+    chapter(project, "crash", "import ctypes\nctypes.string_at(0)", section="boom")
+    chapter(project, "early", "import os\nos._exit(0)")
+    chapter(project, "shuffled", "print(set('abcdefghijklmnop'))")
+    chapter(project, "spin", "while True:\n    pass", section="forever")
+    chapter(project, "writer", "import os\nopen(os.path.join(os.environ['DEMO_ROOT'], 'leak.txt'), 'w').close()")
+    notebook = project / "docs" / "en" / "notebooks" / "demo.ipynb"
+    notebook.unlink()
+    names = ["crash", "early", "shuffled", "spin", "writer"]
+    sections = {"crash": "boom", "spin": "forever"}
+    fences = "".join(f'```python\n--8<-- "snippets/{name}.py:{sections.get(name, "run")}"\n```\n\n' for name in names)
+    for language in ("zh", "en"):
+        (project / "docs" / language / "bad.md").write_text(f"# Bad\n\n{fences}")
+    started = time.monotonic()
+    code, output = run(
+        project,
+        "course_pipeline.regenerate",
+        *[f"snippets/{name}.py" for name in names],
+        COURSE_TIME_LIMIT="3",
+        DEMO_ROOT=str(project),
+    )
+    assert code == 1 and time.monotonic() - started < 60, output
+    assert "snippets/crash.py crashed (SIGSEGV) in section 'boom'" in output
+    assert "the chapter called os._exit(0)" in output
+    assert "snippets/shuffled.py printed something else on a second run (with PYTHONHASHSEED=1" in output
+    assert "section 'forever' of snippets/spin.py was still running after 3 s" in output
+    assert "snippets/writer.py wrote into the project: leak.txt" in output
+    assert not any((project / "docs" / "outputs" / name).exists() for name in names), "nothing half-recorded"
+    assert "notebooks not made" in output and not notebook.exists()
+
+
+def test_the_test_command_fails_when_a_chapter_ends_the_process(project):
+    edit(project / "snippets" / "demo.py", 'print("2 + 2 =", 2 + 2)', "import os\nos._exit(0)")
+    code, output = run_tests(project)
+    assert code != 0 and "the chapter called os._exit(0)" in output, output
+
+
+def test_a_hand_edited_output_fails_the_strict_build_and_is_recorded_again(project):
+    edit(project / "docs" / "outputs" / "demo" / "cpu" / "hello.txt", "4", "5")
+    code, output = strict_build(project)
+    assert code != 0 and "docs/outputs/demo/cpu/: its files were changed by hand" in output, output
+    code, output = run(project, "course_pipeline.regenerate")
+    assert code == 0 and "recorded snippets/demo.py" in output, output
+    assert (project / "docs" / "outputs" / "demo" / "cpu" / "hello.txt").read_text() == "2 + 2 = 4\n"
+
+
+def test_a_bad_page_fails_its_own_tests_not_the_whole_run(project):
+    edit(project / "docs" / "en" / "demo.md", '--8<-- "snippets/demo.py:hello"', '--8<-- "snippets/gone.py:hello"')
+    code, output = run_tests(project)
+    assert code != 0 and " passed" in output, output
+    assert "docs/en/demo.md:6: snippets/gone.py" in output or "docs/en/demo.md:6" in output, output
+    code, output = strict_build(project)
+    assert code != 0 and "docs/en/demo.md:6: includes snippets/gone.py, which does not exist" in output, output
+
+
+def test_printed_text_is_shown_as_printed_never_as_page_syntax(project):
+    edit(
+        project / "snippets" / "demo.py",
+        'print("2 + 2 =", 2 + 2)',
+        'print("2 + 2 =", 2 + 2)\nprint(\'--8<-- "mkdocs.yml"\')\nprint("bell\\x07 and back\\rspace")',
+    )
+    code, output = run(project, "course_pipeline.regenerate")
+    assert code == 0, output
+    assert "\r" in (project / "docs" / "outputs" / "demo" / "cpu" / "hello.txt").read_bytes().decode()
+    code, output = run_tests(project)
+    assert code == 0, output  # a printed "\r" is recorded as printed, so the record matches the next run
+    code, output = strict_build(project)
+    assert code == 0, output
+    page = (project / "site" / "en" / "demo" / "index.html").read_text(encoding="utf-8")
+    assert '--8&lt;-- "mkdocs.yml"' in page and "site_url" not in page.split("page-stamp")[0]
+    assert "bell␇ and back␍space" in page
+
+
+def test_a_link_out_of_the_project_fails_the_build(project, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not the project's")
+    (project / "docs" / "en" / "secret.txt").symlink_to(outside)
+    code, output = strict_build(project)
+    assert code != 0 and "docs/en/secret.txt: a link to" in output and "outside the project" in output, output
+
+
+def test_a_failed_build_leaves_no_stamp_and_a_damaged_site_is_built_again(project):
+    code, output = build(project, "site")
+    assert code == 0 and "built the site" in output, output
+    (project / "site" / "en" / "demo" / "index.html").unlink()
+    code, output = build(project, "site")
+    assert code == 0 and "built the site" in output, output  # not "up to date" with a page missing
+    edit(project / "docs" / "en" / "index.md", "(demo.md#first-section)", "(missing.md)")
+    code, output = build(project, "site")
+    assert code != 0 and not (project / "site" / ".inputs").exists(), output
+    edit(project / "docs" / "en" / "index.md", "(missing.md)", "(demo.md#first-section)")  # reverted
+    code, output = build(project, "site")
+    assert code == 0 and "built the site" in output, output
+
+
+def test_two_chapters_with_one_name_keep_their_own_records(project):
+    (project / "snippets" / "extra").mkdir()
+    (project / "snippets" / "extra" / "demo.py").write_text(DEMO.replace("2 + 2", "3 + 3"))
+    for language in ("zh", "en"):
+        (project / "docs" / language / "extra.md").write_text(
+            '# Extra\n\n```python\n--8<-- "snippets/extra/demo.py:hello"\n```\n\n```python\n'
+            '--8<-- "snippets/extra/demo.py:index"\n```\n'
+        )
+    for _ in range(2):
+        code, output = run(project, "course_pipeline.regenerate")
+        assert code == 0, output
+    assert "fresh; nothing to run" in output
+    assert (project / "docs" / "outputs" / "demo" / "cpu" / "hello.txt").read_text() == "2 + 2 = 4\n"
+    assert (project / "docs" / "outputs" / "extra" / "demo" / "cpu" / "hello.txt").read_text() == "3 + 3 = 6\n"
