@@ -5,7 +5,6 @@ The build only reads records (docs/outputs/) and notebooks; it never runs chapte
 or notebooks made from other code fail `mkdocs build`; `mkdocs serve` re-makes them on save instead.
 """
 
-import json
 import posixpath
 import re
 import sys
@@ -17,14 +16,25 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
 
-from course_pipeline import device, freshness, memos, notebooks, patches, records
+from course_pipeline import (
+    device,
+    freshness,
+    memos,
+    notebooks,
+    page_furniture,
+    page_outputs,
+    patches,
+    project_checks,
+    records,
+    search_index,
+)
 from course_pipeline.labels import labels
 from course_pipeline.markdown import includes as read_includes
 from course_pipeline.markdown import join_cjk_lines
 from course_pipeline.patches import mkdocs_jupyter_cache
 from course_pipeline.project import OUTPUT_LIMIT_KB, TIME_LIMIT, Project
 from course_pipeline.regenerate import record_all
-from course_pipeline.sections import SnippetError, read_sections
+from course_pipeline.sections import SnippetError
 
 VERIFIED_MARKER = "<!-- verified-versions -->"  # a page may ask for the versions every chapter was verified with
 
@@ -72,7 +82,7 @@ class CoursePlugin(BasePlugin):
 
     def _check_records_and_notebooks(self):
         project = self.project
-        broken = _links_out_of_the_project(project) + _broken_includes(project)
+        broken = project_checks.links_out_of_the_project(project) + project_checks.broken_includes(project)
         if broken:
             raise PluginError("\n".join(broken))
         if self.serving:
@@ -123,7 +133,7 @@ class CoursePlugin(BasePlugin):
             raise PluginError(str(error)) from None
         if VERIFIED_MARKER in markdown:
             markdown = markdown.replace(
-                VERIFIED_MARKER, _stamp(project, project.chapters(), words, "verified-course").strip()
+                VERIFIED_MARKER, page_furniture.stamp(project, project.chapters(), words, "verified-course").strip()
             )
         if not includes:
             return markdown
@@ -135,10 +145,10 @@ class CoursePlugin(BasePlugin):
         chapter = includes[0].path
         devices = freshness.shown_devices(project, chapter)
         for fence_end in sorted(fences, reverse=True):
-            shown = _shown_under_fence(project, fences[fence_end], devices, page_dir, words)
+            shown = page_outputs.shown_under_fence(project, fences[fence_end], devices, page_dir, words)
             lines[fence_end:fence_end] = [fences[fence_end][0].indent + line if line else "" for line in shown]
-        lines[1:1] = ["", _notebook_links(project, page_path, page, words)]  # under the title
-        return "\n".join(lines) + _stamp(project, [chapter], words)
+        lines[1:1] = ["", page_furniture.notebook_links(project, page_path, page, words)]  # under the title
+        return "\n".join(lines) + page_furniture.stamp(project, [chapter], words)
 
     def on_page_content(self, html, page, config, files):
         """mkdocs-jupyter inlines all of JupyterLab's stylesheet in every notebook (570 kB), which every later
@@ -170,139 +180,5 @@ class CoursePlugin(BasePlugin):
 
     @event_priority(-300)  # after the search plugin and mkdocs-static-i18n have written the index
     def on_post_build(self, config):
-        _split_search_index(self.project, Path(config.site_dir) / "search" / "search_index.json")
+        search_index.split_by_language(self.project, Path(config.site_dir) / "search" / "search_index.json")
         memos.save()
-
-
-def _links_out_of_the_project(project):
-    """Symbolic links under docs/ or snippets/ that lead outside the project: the site would publish, or a page
-    include, a file that is not the project's."""
-    return [
-        f"{project.relative(path)}: a link to {path.resolve()}, outside the project; copy the file in instead"
-        for folder in (project.docs, project.snippets)
-        for path in folder.rglob("*")
-        if path.is_symlink() and not path.resolve().is_relative_to(project.root)
-    ]
-
-
-def _broken_includes(project):
-    """Include lines that name a snippet file or section that does not exist, with where they are."""
-    broken = []
-    for page in project.pages():
-        for include in project.includes(page):
-            where = f"{include.page}:{include.line}"
-            if not (project.root / include.path).is_file():
-                broken.append(f"{where}: includes {include.path}, which does not exist; fix the include line")
-            elif include.name not in [section.name for section in read_sections(project.root, include.path)]:
-                broken.append(
-                    f"{where}: {include.path} has no section '{include.name}'; fix the include line or add the section"
-                )
-    return broken
-
-
-def _notebook_links(project, page_path, page, words):
-    """A line under the title: the chapter as a notebook on this site, as a file, and in Colab."""
-    name = Path(page_path).stem
-    notebook_page = "/" + project.notebook_url(page_path)
-    download = posixpath.relpath(f"{notebook_page}{name}.ipynb", "/" + page.url)
-    return (
-        f"[{words['notebook']}](notebooks/{name}.ipynb) · "
-        f'<a href="{download}" download>{words["download"]}</a> · [{words["colab"]}]({project.colab_url(page_path)})'
-        f"\n{{: .notebook-links }}"
-    )
-
-
-def _shown_under_fence(project, includes, devices, page_dir, words):
-    """Markdown lines for what a fence's sections print and draw (recorded on these devices), per device tab
-    where devices differ."""
-    per_device = {}
-    for name in devices:
-        texts, images = zip(*(records.section_files(project, i.path, name, i.name) for i in includes))
-        per_device[name] = ("".join(texts), [image for group in images for image in group])
-    if not per_device:
-        return []
-    shown = {name: _markdown(project, text, images, page_dir, words) for name, (text, images) in per_device.items()}
-    if len(set(map(tuple, shown.values()))) == 1:
-        return [""] + next(iter(shown.values()))
-    lines = [""]
-    for name, block in shown.items():
-        lines += [f'=== "{words[name]}"', ""] + ["    " + line if line else "" for line in block] + [""]
-    return lines
-
-
-def _markdown(project, text, images, page_dir, words):
-    lines = []
-    if text:
-        ticks = "`" * max(3, max((len(run) + 1 for run in text.split() if set(run) == {"`"}), default=3))
-        lines += [
-            f'{ticks}{{ .text .recorded-output title="{words["output"]}" }}',
-            *[_literal(line) for line in text.rstrip("\n").split("\n")],
-            ticks,
-            "",
-        ]
-    for image in images:
-        src = posixpath.relpath(image.relative_to(project.docs).as_posix(), page_dir or ".")
-        lines += [f"![{words['graph']}: {image.stem}]({src}){{ .recorded-graph }}", ""]
-    return lines
-
-
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def _literal(line: str) -> str:
-    """A line of printed output as text on the page: never read as an include line (pymdownx.snippets reads
-    those even in code blocks; `;` escapes one), and with control characters shown as their symbols (␛, ␍)."""
-    line = CONTROL.sub(lambda match: chr(0x2421 if match[0] == "\x7f" else 0x2400 + ord(match[0])), line)
-    return re.sub(r"^([ \t]*)(;*-+8<-)", r"\1;\2", line)
-
-
-def _stamp(project, chapters, words, label="verified"):
-    """Where the outputs of these chapters were recorded: device, hardware and versions, from their records."""
-    parts = []
-    for name in device.DEVICES:
-        for chapter in chapters:
-            run = (
-                records.read_run(project, chapter, name) if name in freshness.shown_devices(project, chapter) else None
-            )
-            if run:
-                part = (
-                    f"{words[name]}: {run['hardware']}, PyTorch {run['torch']}, NumPy {run['numpy']}, "
-                    f"Python {run['python']}"
-                )
-                parts += [part] if part not in parts else []
-    return f'\n\n<p class="page-stamp">{words[label]} {"; ".join(parts)}.</p>\n' if parts else ""
-
-
-def _split_search_index(project, combined):
-    """One search index per language, each with that language's pages only: half the bytes for every page to
-    load, and results in the page's own language.
-
-    mkdocs-static-i18n writes one index with every language's pages at the site root. The root keeps the default
-    language's pages; /<code>/ gets another language's, and its pages look for their index there (see
-    on_post_page).
-    """
-    if not combined.exists():
-        return
-    index = json.loads(combined.read_text(encoding="utf-8"))
-    others = [language for language in project.languages if not language.default]
-
-    def language_of(doc):
-        return next(
-            (language for language in others if doc["location"].startswith(language.url_prefix)),
-            project.default_language,
-        )
-
-    found = [language_of(doc) for doc in index["docs"]]
-    if len(set(found)) < len(project.languages):
-        return  # one language's build, not the final index yet
-    for language in project.languages:
-        folder = combined.parent if language.default else combined.parent.parent / language.code / "search"
-        docs = [
-            {**doc, "location": doc["location"].removeprefix(language.url_prefix)}
-            for doc, its in zip(index["docs"], found)
-            if its == language
-        ]
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "search_index.json").write_text(
-            json.dumps({**index, "docs": docs}, ensure_ascii=False), encoding="utf-8"
-        )

@@ -149,7 +149,7 @@ def test_pages_include_snippet_files_only():
 
 
 def test_printed_text_is_shown_as_text():
-    from course_pipeline.plugin import _literal
+    from course_pipeline.page_outputs import literal as _literal
 
     assert _literal('--8<-- "README.md"') == ';--8<-- "README.md"', "pymdownx.snippets reads an escaped line as text"
     assert _literal("  ;--8<-- x") == "  ;;--8<-- x"
