@@ -6,7 +6,8 @@ asks here.
 | a chapter's records            | its snippet file, the chapter runner (execute.py), Python and the packages   |
 | (docs/outputs/<chapter>/<dev>) | that can change what it prints (CHAPTER_PACKAGES), and the device            |
 | a page's notebook              | the page, mkdocs.yml, its chapter's code and reference records, notebooks.py |
-| the built site (build.py)      | every file under docs/ and snippets/, mkdocs.yml, the theme overrides, this  |
+| the built site (build.py)      | every file under docs/ and snippets/, mkdocs.yml, the theme overrides, the   |
+|                                | commit (pages name it), this                                                  |
 |                                | package's code, the version of every installed package; and it must still    |
 |                                | hold what the build wrote (built_site)                                        |
 | a memo of the site build       | its step's inputs and the versions of the packages that compute it (memos.py)|
@@ -20,6 +21,7 @@ imports no torch.
 import hashlib
 import json
 import platform
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
@@ -135,7 +137,13 @@ def site_inputs(project: Project) -> str:
         for path in folder.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     )
-    return digest(all_versions(), *[project.relative(path).encode() + b"\0" + path.read_bytes() for path in files])
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project.root, capture_output=True, text=True).stdout
+    except OSError:  # no git: no commit on the pages either
+        commit = ""
+    return digest(
+        all_versions(), commit, *[project.relative(path).encode() + b"\0" + path.read_bytes() for path in files]
+    )
 
 
 def built_site(site_dir: Path, *leave_out: str) -> str:

@@ -4,12 +4,17 @@ first code cell, before the chapter's own, sets up Google Colab (COLAB_SETUP) an
 
     docs/<language>/notebooks/<page>.ipynb    made by `regenerate`; never edit by hand
 
-Page-only syntax becomes plain Markdown: folded blocks (`??? success "答案"`) and tabs become a bold title with
-their content, heading ids are dropped, and links to other pages point to the published site.
+Page-only syntax becomes what Jupyter and Colab show: a folded block (`??? success "答案"`) becomes HTML
+`<details>` around its prose, and the code cells inside it are folded too (nbformat's `source_hidden` and
+`outputs_hidden`); tabs and admonitions become a bold title with their content; a heading's id (`{ #id }`) becomes
+an empty `<a id>` at its end, so that the site's notebook page keeps the chapter page's anchors
+(notebook_pages.py); links to other pages point to the published site.
 """
 
+import html
 import os
 import re
+from dataclasses import dataclass
 
 import nbformat
 
@@ -19,8 +24,8 @@ from course_pipeline.markdown import fences, join_cjk_lines
 from course_pipeline.project import Project
 from course_pipeline.sections import section
 
-BLOCK = re.compile(r'^(?P<indent>\s*)(?:\?\?\?\+?|!!!|===)\s*(?P<kind>[\w-]*)\s*(?:"(?P<title>[^"]*)")?\s*$')
-HEADING_ID = re.compile(r"\s*\{\s*#[\w-]+\s*\}\s*$")
+BLOCK = re.compile(r'^(?P<indent>\s*)(?P<marker>\?\?\?\+?|!!!|===)\s*(?P<kind>[\w-]*)\s*(?:"(?P<title>[^"]*)")?\s*$')
+HEADING = re.compile(r"^(?P<hashes>#{1,6}\s.*?)\s*(?:\{\s*#(?P<id>[\w-]+)\s*\})?\s*$")
 PAGE_LINK = re.compile(r"\]\((?:(?P<page>[\w-]+)\.md)?(?P<anchor>#[^)]*)?\)")  # page.md#anchor, or #anchor
 ANNOTATION = re.compile(r"\s*# \(\d+\)!?$")  # Material's code-annotation markers, if a snippet ever has them
 # The first code cell of every notebook: on Colab (and only there) it installs what the course needs beyond
@@ -56,28 +61,46 @@ def make_notebook(project: Project, page: str) -> nbformat.NotebookNode:
         _markdown([f"# {title}", "", intro]),
         {"cell_type": "code", "metadata": {}, "execution_count": None, "source": COLAB_SETUP, "outputs": []},
     ]
-    prose, dedent, number = [], None, 1
+    prose, blocks, number = [], [], 1
     while number < len(lines):
         line = lines[number]
-        if dedent is not None and line.strip() and not line.startswith(dedent):
-            dedent = None
+        while blocks and line.strip() and not line.startswith(blocks[-1].indent):
+            _add(prose, blocks.pop().close())
+        dedent = blocks[-1].indent if blocks else ""
         fence = fence_at.get(number)
         if fence and fence.is_python:
-            cells += [_markdown(prose), _code(project, [i for i in includes if fence.start < i.line - 1 < fence.end])]
+            _add(prose, [text for block in reversed(blocks) for text in block.close()])
+            code = _code(project, [i for i in includes if fence.start < i.line - 1 < fence.end])
+            if any(block.summary for block in blocks):  # an answer: folded until the reader opens it
+                code["metadata"]["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+            cells += [_markdown(prose), code]
             prose, number = [], fence.end + 1
             continue
+        if line.strip():
+            _add(prose, [text for block in blocks for text in block.open()])
         if fence:  # another fence (bash, text): keep it, verbatim, in the prose
-            prose += [text[len(dedent or "") :] for text in lines[fence.start : fence.end + 1]]
+            prose += [text[len(dedent) :] for text in lines[fence.start : fence.end + 1]]
             number = fence.end + 1
             continue
-        line = line[len(dedent or "") :]
+        line = line[len(dedent) :]
         block = BLOCK.match(line)
+        heading = HEADING.match(line)
         if block and (block["title"] or block["kind"]):
-            prose += [f"**{block['title'] or block['kind'].capitalize()}**", ""]
-            dedent = (dedent or "") + block["indent"] + "    "
+            title = block["title"] or block["kind"].capitalize()
+            if block["marker"].startswith("???"):
+                blocks.append(_Fold(dedent + block["indent"] + "    ", title, block["kind"], block["marker"] == "???+"))
+            else:
+                prose += [f"**{title}**", ""]
+                blocks.append(_Fold(dedent + block["indent"] + "    "))
+        elif heading:
+            anchor = f' <a id="{heading["id"]}"></a>' if heading["id"] else ""
+            prose.append(
+                PAGE_LINK.sub(lambda link: f"]({_published(project, page, link)})", heading["hashes"]) + anchor
+            )
         else:
-            prose.append(PAGE_LINK.sub(lambda link: f"]({_published(project, page, link)})", HEADING_ID.sub("", line)))
+            prose.append(PAGE_LINK.sub(lambda link: f"]({_published(project, page, link)})", line))
         number += 1
+    _add(prose, [text for block in reversed(blocks) for text in block.close()])
     cells.append(_markdown(prose))
     cells = [cell for cell in cells if cell["source"].strip()]
     for number, cell in enumerate(cells, 1):
@@ -94,6 +117,43 @@ def make_notebook(project: Project, page: str) -> nbformat.NotebookNode:
             },
         }
     )
+
+
+@dataclass
+class _Fold:
+    """A block of the page whose content is indented: a folded one (`???`, with a summary) becomes <details>
+    in the markdown cells, opened before its first prose and closed before a code cell and at its end."""
+
+    indent: str  # its content's indentation in the page
+    summary: str = ""  # a folded block's title
+    kind: str = ""  # its admonition type (success): Material's look for it on the site
+    expanded: bool = False  # ???+: open at first
+    is_open: bool = False  # its <details> is open in the current markdown cell
+
+    def open(self) -> list[str]:
+        if not self.summary or self.is_open:
+            return []
+        self.is_open = True
+        css = f' class="{html.escape(self.kind)}"' if self.kind else ""
+        return [
+            "",
+            f"<details{css}{' open' if self.expanded else ''}>",
+            f"<summary>{html.escape(self.summary)}</summary>",
+            "",
+        ]
+
+    def close(self) -> list[str]:
+        if not self.is_open:
+            return []
+        self.is_open = False
+        return ["", "</details>", ""]
+
+
+def _add(prose: list[str], lines: list[str]) -> None:
+    """Add lines to the prose, with one blank line between blocks, not more."""
+    for line in lines:
+        if line or (prose and prose[-1]):
+            prose.append(line)
 
 
 def _published(project: Project, page: str, link) -> str:

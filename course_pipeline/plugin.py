@@ -6,7 +6,6 @@ or notebooks made from other code fail `mkdocs build`; `mkdocs serve` re-makes t
 """
 
 import posixpath
-import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,12 +13,12 @@ from urllib.parse import urlsplit
 from mkdocs.config import config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.toc import get_toc
 
 from course_pipeline import (
     device,
     freshness,
     memos,
+    notebook_pages,
     notebooks,
     page_furniture,
     page_outputs,
@@ -121,6 +120,7 @@ class CoursePlugin(BasePlugin):
             )
 
     def on_page_markdown(self, markdown, page, config, files):
+        page_furniture.describe(self.project, page, markdown, config)  # description, source, edit/report links
         if page.file.src_uri.endswith(".ipynb"):
             page.meta["search"] = {"exclude": True}  # its chapter page, with the same text, is what search finds
             return markdown
@@ -151,31 +151,31 @@ class CoursePlugin(BasePlugin):
         return "\n".join(lines) + page_furniture.stamp(project, [chapter], words)
 
     def on_page_content(self, html, page, config, files):
-        """mkdocs-jupyter inlines all of JupyterLab's stylesheet in every notebook (570 kB), which every later
-        step would read; docs/assets/stylesheets/notebook.css has the few rules the notebooks need. It also
-        loads MathJax from an empty URL (the page itself, as a script); KaTeX typesets the notebooks' math."""
-        if not page.file.src_uri.endswith(".ipynb"):
+        """Notebook pages, finished as the chapter pages are (course_pipeline/notebook_pages.py)."""
+        if not notebook_pages.is_notebook(page):
             return html
-        html = re.sub(r'<style type="text/css">\s*@charset "UTF-8";\.jupyter-wrapper\{[^<]*</style>', "", html)
-        return html.replace('<script src=""> </script>', "")
+        return notebook_pages.content(html, page, config, self.project)
 
     def on_env(self, env, config, files):
         if patches.enabled():
             mkdocs_jupyter_cache.keep_every_language(config, self.project.docs)
         env.bytecode_cache = memos.templates()  # the theme's templates, compiled once, not on every build
         env.globals["site_path"] = urlsplit(config.site_url or "/").path.rstrip("/") + "/"  # overrides/partials/
+        env.globals.update(page_furniture.template_globals(self.project))  # labels, commit: overrides/
         return env
 
-    def on_page_context(self, context, page, config, nav):
-        """The search index of the page's language, for the theme's templates (overrides/main.html).
+    def on_post_template(self, output, template_name, config):
+        return page_furniture.place_404(self.project, output, template_name, config)  # /<code>/404.html
 
-        No table of contents on notebook pages: mkdocs-jupyter makes its anchors with another slugify than
-        the notebook's headings get (Chinese ones become #_1, #_2...), so its links would lead nowhere."""
+    def on_page_context(self, context, page, config, nav):
+        """The search index of the page's language, for the theme's templates (overrides/main.html); a notebook
+        page's previous and next pages (notebook_pages.py)."""
         language = self.project.language(config.theme["language"])
         if not language.default:  # its pages search the index in /<code>/search/ (see _split_search_index)
-            context["search_base"] = posixpath.relpath(language.code, page.url.rstrip("/") or ".")
-        if page.file.src_uri.endswith(".ipynb"):
-            page.toc = get_toc([])
+            # the page's folder: en/tensors/ with directory URLs, en/ for en/tensors.html (the offline site)
+            context["search_base"] = posixpath.relpath(language.code, posixpath.dirname(page.url) or ".")
+        if notebook_pages.is_notebook(page):
+            notebook_pages.neighbours(page, nav, self.project)
         return context
 
     @event_priority(-300)  # after the search plugin and mkdocs-static-i18n have written the index

@@ -15,6 +15,7 @@ import platform
 import signal
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from course_pipeline import freshness, records
@@ -79,6 +80,7 @@ def record(project: Project, chapter: str, device: str, folder: Path) -> str:
             "device": device,
             "hardware": hardware(device),
             **freshness.versions(),
+            "recorded": datetime.now(UTC).date().isoformat(),  # shown in the stamp; not in the outputs' digest
         },
     )
     return f"recorded {chapter} on {device} in {time.perf_counter() - started:.1f} s"

@@ -1,8 +1,6 @@
 """The site as readers see it, in headless Chromium (Debian's, installed by .ci/setup), on every page in both
 languages. Screenshots of a few key pages are kept in .ci/screenshots/ (CI keeps them as artifacts)."""
 
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,8 +9,7 @@ from course_pipeline.pytest_plugin import project
 from course_pipeline.sections import section
 
 PROJECT = project()
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytest.importorskip("playwright.sync_api")  # the `browser` fixture (conftest.py) drives it
 SCREENSHOTS = PROJECT.root / ".ci" / "screenshots"
 KEY_PAGES = ("", "linear-regression/", "computation-graph/", "evaluation/", "notebooks/autograd/")
 page_path = PROJECT.page_url  # docs/en/tensors.md -> en/tensors/ (the page's path on the site)
@@ -20,26 +17,6 @@ SITE_PAGES = [page_path(page) for page in PROJECT.pages()] + [
     PROJECT.notebook_url(page) for page in PROJECT.chapter_pages()
 ]
 CHAPTERS = PROJECT.chapter_pages()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install it with `bash .ci/setup` (Debian's chromium package)")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,13 @@
-"""Pages and snippets agree: every page has a twin in each other language showing the same code, and every
-chapter page shows all of its snippet file, in order, so that the page is the whole chapter."""
+"""Pages and snippets agree: every page has a twin in each other language showing the same code and the same
+heading ids, every chapter page shows all of its snippet file, in order, so that the page is the whole chapter,
+and every line of that code fits the page's content column."""
+
+import re
+import unicodedata
 
 import pytest
 
+from course_pipeline.markdown import prose_lines
 from course_pipeline.pytest_plugin import project
 from course_pipeline.sections import SnippetError, language_of, read_sections, step_of
 
@@ -97,3 +102,68 @@ def test_snippets_hold_only_chapters():
         if "__pycache__" not in path.parts and (path.is_dir() or path.suffix != ".py")
     ]
     assert not others, f"snippets/ holds only chapter modules; move these elsewhere: {others}"
+
+
+# How many columns of code the content column of a chapter page shows at 1366 px with both sidebars, measured in
+# Chromium (tests/test_code_blocks.py checks that no code block scrolls sideways there).
+CODE_COLUMNS = 80
+
+
+def columns(line: str) -> int:
+    """A line's width in monospace columns: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+@pytest.mark.parametrize("chapter", PROJECT.chapters())
+def test_code_lines_fit_the_content_column(chapter):
+    lines = (PROJECT.root / chapter).read_text(encoding="utf-8").split("\n")
+    wide = [
+        f"{chapter}:{number}: {columns(line)} columns"
+        for number, line in enumerate(lines, 1)
+        if columns(line) > CODE_COLUMNS
+    ]
+    assert not wide, (
+        f"lines wider than the {CODE_COLUMNS} columns a chapter page shows at 1366 px scroll sideways; "
+        f"wrap them:\n" + "\n".join(wide)
+    )
+
+
+HEADING = re.compile(r"^(?P<level>#{2,6})[ \t]+(?P<title>.*?)(?:[ \t]*\{[ \t]*#(?P<id>[\w-]+)[ \t]*\})?[ \t]*$")
+# The glossary's anchors are set on each term (its own test keeps them the same in every language).
+HEADED_PAGES = [
+    page for page in PROJECT.pages() if PROJECT.language_of(page) == DEFAULT and not page.endswith("glossary.md")
+]
+
+
+def headings(page: str) -> list[tuple[int, int, str, str | None]]:
+    """(line, level, title, id) of a page's ## to ###### headings, outside code fences."""
+    text = (PROJECT.root / page).read_text(encoding="utf-8")
+    return [
+        (number, len(found["level"]), found["title"], found["id"])
+        for number, line in prose_lines(text)
+        if (found := HEADING.match(line))
+    ]
+
+
+@pytest.mark.parametrize("page", HEADED_PAGES)
+@pytest.mark.parametrize("language", [language for language in PROJECT.languages if not language.default])
+def test_twins_have_the_same_heading_ids(page, language):
+    """A section has the same anchor in every language, so switching language keeps the reader's place."""
+    twin = PROJECT.twin(page, language)
+    if not (PROJECT.root / twin).exists():
+        pytest.skip(f"{twin} is missing (test_page_has_a_twin says so)")
+    for where in (page, twin):
+        missing = [f"{where}:{line}: {title}" for line, _, title, id_ in headings(where) if not id_]
+        assert not missing, (
+            "headings without an explicit id; end each with { #english-slug }, the same in every language:\n"
+            + "\n".join(missing)
+        )
+    mine, theirs = headings(page), headings(twin)
+    for (line, level, title, id_), (other_line, other_level, other_title, other_id) in zip(mine, theirs):
+        assert (level, id_) == (other_level, other_id), (
+            f"{page}:{line} '{title}' (#{id_}, level {level}) faces {twin}:{other_line} '{other_title}' "
+            f"(#{other_id}, level {other_level}); twins have the same headings, with the same ids, in the same order"
+        )
+    assert len(mine) == len(theirs), (
+        f"{page} has {len(mine)} headings, {twin} has {len(theirs)}; twins have the same headings in the same order"
+    )

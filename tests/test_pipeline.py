@@ -38,7 +38,7 @@ print(values[1])
 PAGE = """\
 # {title}
 
-## {heading}
+## {heading} {{ #first-section }}
 
 ```python
 --8<-- "snippets/demo.py:hello"
@@ -82,7 +82,7 @@ def base(tmp_path_factory):
     (project / "mkdocs.yml").write_text(re.sub(r"(?ms)^nav:.*?\n\n", "", config), encoding="utf-8")
     for language, title, heading in (("zh", "演示", "第一节"), ("en", "Demo", "First section")):
         (project / "docs" / language).mkdir()
-        anchor = heading.lower().replace(" ", "-")
+        anchor = "first-section"
         (project / "docs" / language / "index.md").write_text(f"# {title}\n\n[{heading}](demo.md#{anchor})\n")
         (project / "docs" / language / "demo.md").write_text(PAGE.format(title=title, heading=heading))
     code, output = run(project, "course_pipeline.regenerate")
@@ -211,7 +211,11 @@ def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(proj
     assert code == 0, output
     assert "# three" in (project / "code-only" / "en" / "demo" / "index.html").read_text(encoding="utf-8")
     edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 3)")  # an output changes
-    edit(project / "docs" / "zh" / "demo.md", "## 第一节\n", "## 第一节\n\n新添的中文句子。\n")  # new words
+    edit(
+        project / "docs" / "zh" / "demo.md",
+        "## 第一节 { #first-section }\n",
+        "## 第一节 { #first-section }\n\n新添的中文句子。\n",
+    )  # new words
     code, output = build(project, "memoized")
     assert code == 0, output
     assert "recorded snippets/demo.py" in output, "the edited chapter runs again"
