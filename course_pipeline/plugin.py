@@ -90,7 +90,7 @@ class CoursePlugin(BasePlugin):
                 print(
                     f"re-recording outputs of {', '.join(sorted({chapter for chapter, _ in stale}))}", file=sys.stderr
                 )
-                if not record_all(project, stale):
+                if not record_all(project, stale, keep=True):  # warm recorders between saves
                     raise PluginError(
                         "some chapters could not be recorded (above); the site shows their old outputs "
                         "until they are fixed"

@@ -59,6 +59,7 @@ class Project:
         self.time_limit, self.output_limit_kb = self._limits()
         self.default_language = next(language for language in self.languages if language.default)
         self._includes: dict[tuple[str, str], list[Include]] = {}
+        self._pages_by_url: dict[str, str] | None = None
 
     @classmethod
     def find(cls, start: Path | None = None) -> "Project":
@@ -137,12 +138,12 @@ class Project:
 
     def page_of_url(self, url: str) -> str | None:
         """en/tensors/ -> docs/en/tensors.md; en/notebooks/tensors/ -> docs/en/notebooks/tensors.ipynb"""
-        for page in self.pages():
-            if self.page_url(page) == url:
-                return page
-            if self.includes(page) and self.notebook_url(page) == url:
-                return str(self.notebook_path(page).relative_to(self.root))
-        return None
+        if self._pages_by_url is None:
+            self._pages_by_url = {self.page_url(page): page for page in self.pages()}
+            self._pages_by_url.update(
+                {self.notebook_url(page): self.relative(self.notebook_path(page)) for page in self.chapter_pages()}
+            )
+        return self._pages_by_url.get(url)
 
     # Chapters: the snippet files that pages include
 

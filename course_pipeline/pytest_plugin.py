@@ -10,7 +10,10 @@ pytest-markdown-docs collects every python fence of every page under docs/ (all 
   or drew differs from the recorded output shown on the page (with a diff and the command that re-records).
 """
 
+import collections
 import functools
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,11 @@ from course_pipeline.record_chapter import project_files
 from course_pipeline.sections import INCLUDE, SnippetError, read_sections
 
 Runner, register_runner = runner_api()
+
+# Under pytest-xdist several chapters run at once: OpenMP threads that spin while they wait would slow them all
+# several times over (set before torch is imported, here and in the workers, which inherit it; the thread count,
+# which can change the last digits of a result, stays as it is).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @functools.cache
@@ -111,3 +119,132 @@ class ChapterRunner(Runner):
         if excinfo.errisinstance(FenceFailure):
             return str(excinfo.value)
         return f"{excinfo.exconly()}\n{excinfo.getrepr(style='short')}"
+
+
+# Sharding and grouping: a chapter's tests (its page blocks in every language, its records, its notebook, its
+# pages in the browser) stay together in one shard; under pytest-xdist (GroupScheduling) its code's tests go to
+# one worker (the chapter runs once) and its pages' tests to one worker (each page is loaded once). Other tests
+# are spread one by one.
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="run the K-th of N shards of the suite (a chapter's tests stay together); K from 1 to N",
+    )
+
+
+def group_of(item) -> str:
+    """The chapter an item tests (snippets/<chapter>.py); else the page it tests, as its default language's twin
+    (a page's checks in the browser share one visit, tests/browser_visits.py); else the group its module names
+    (`pytest.mark.xdist_group`); else its own node id."""
+    here = project()
+    candidates = (
+        [str(Path(item.path).resolve().relative_to(here.root))] if Path(item.path).is_relative_to(here.root) else []
+    )
+    callspec = getattr(item, "callspec", None)
+    candidates += [value for value in (callspec.params.values() if callspec else ()) if isinstance(value, str)]
+    for value in candidates:
+        group = _group_named_by(here, value)
+        if group:
+            return group
+    named = item.get_closest_marker("xdist_group")
+    return named.args[0] if named else item.nodeid
+
+
+def _group_named_by(here: Project, value: str) -> str | None:
+    if value.startswith("snippets/") and value.endswith(".py"):
+        return value
+    page = value if value.endswith(".md") and value.startswith("docs/") else here.page_of_url(value)
+    if page and page.endswith(".ipynb"):  # a notebook page: its chapter page's chapter
+        page = str(Path(page).parent.parent / f"{Path(page).stem}.md")
+    if page and page.endswith(".md") and (here.root / page).exists():
+        chapter = None if here.page_error(page) else here.chapter_of(page)
+        return chapter or here.twin(page, here.default_language)  # a page without a chapter goes with its twins
+    return None
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pytest.ini) is one worker per core, but no worker at all when the run concerns one chapter (the
+    inner loop, `pytest docs/zh/<page>.md docs/en/<page>.md`, or a project of one chapter): its tests run in one
+    process anyway, and workers would only add their start-up."""
+    here, chapters = project(), set()
+    for argument in config.args:
+        path = Path(argument.split("::")[0]).resolve()
+        if path.suffix != ".md" or not path.is_relative_to(here.root) or not path.is_file():
+            chapters.update(here.chapters())  # a folder or a test module: the whole course, say
+            continue
+        page = here.relative(path)
+        chapters.add(None if here.page_error(page) else here.chapter_of(page))
+    return 0 if len(chapters) <= 1 else None
+
+
+def assign_shards(groups: list[str], shards: int) -> dict[str, int]:
+    """Shard (1..N) of each group: the largest groups first, each to the shard with the fewest tests so far. The
+    same on every runner, since every runner collects the same tests."""
+    sizes = collections.Counter(groups)
+    load, assigned = [0] * shards, {}
+    for group in sorted(sizes, key=lambda name: (-sizes[name], name)):
+        shard = load.index(min(load))
+        assigned[group], load[shard] = shard + 1, load[shard] + sizes[group]
+    return assigned
+
+
+def groups_file(config) -> Path:
+    """Where the workers leave each test's group for the scheduler: pytest's temporary folder for the run."""
+    base = config._tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "groups.json"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's scheduler by scope, with our groups as scopes: a group's tests go to one worker, whole.
+    (`--dist loadgroup` would do it with `xdist_group` marks, but pytest-xdist 3.8 marks them by renaming node ids,
+    which pytest 9.2 no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        groups: dict[str, str] | None = None
+
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            config.option.loadscopereorder = False  # in the order of the collection (see below)
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:  # the workers wrote it when they collected, before reporting their collection
+                self.groups = json.loads(groups_file(config).read_text(encoding="utf-8"))
+            return self.groups.get(nodeid, nodeid)
+
+    return GroupScheduling(config, log)
+
+
+def needs_site(item) -> bool:
+    return "built_site" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    groups = {item.nodeid: group_of(item) for item in items}
+    # A group's tests that need the built site are scheduled as a unit of their own, after every test that needs
+    # none: those run while the site is built (tests/conftest.py), largest units first.
+    units = {item.nodeid: groups[item.nodeid] + (" (site)" if needs_site(item) else "") for item in items}
+    sizes = collections.Counter(units.values())
+    items.sort(key=lambda item: (needs_site(item), -sizes[units[item.nodeid]], units[item.nodeid]))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        path = groups_file(config)
+        staged = path.with_name(f"groups.{os.getpid()}.json")
+        staged.write_text(json.dumps(units), encoding="utf-8")
+        staged.replace(path)  # every worker collects the same tests: the last one's file is as good as the first's
+    shard = config.getoption("--shard")
+    if not shard:
+        return
+    try:
+        number, total = (int(part) for part in shard.split("/"))
+        assert 1 <= number <= total
+    except (ValueError, AssertionError):
+        raise pytest.UsageError(f"--shard {shard}: write K/N, with 1 <= K <= N (e.g. --shard 2/3)") from None
+    shard_of = assign_shards(list(groups.values()), total)
+    kept = [item for item in items if shard_of[groups[item.nodeid]] == number]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept

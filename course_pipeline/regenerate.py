@@ -6,14 +6,15 @@
 A chapter is recorded on each device this machine has (device.py); a record is stale when what it depends on
 changed (freshness.py). Fresh records are not made again.
 
-Each chapter runs twice at once, with two hash seeds: outputs that differ between the two are not reproducible
+Chapters are run by warm recorders (recorder.py: torch imported once, a fresh child per chapter). Each chapter
+runs twice at once, with two hash seeds: outputs that differ between the two are not reproducible
 (set or dict order, the time, id(), unseeded random numbers) and are refused. Records are put in place only when
 both runs finished and agree; a chapter that crashes, hangs past the time limit or exits early records nothing.
 """
 
 import argparse
-import contextlib
-import os
+import atexit
+import json
 import signal
 import subprocess
 import sys
@@ -27,40 +28,75 @@ from course_pipeline.project import Project
 from course_pipeline.record_chapter import PROGRESS
 
 HASH_SEEDS = ("0", "1")
-START_UP = 60  # seconds a fresh Python may take to import what a chapter needs, on top of the time limit
 
 
-def run_in_fresh_python(project: Project, chapter: str, device_name: str, seed: str, folder: Path) -> str | None:
-    """Record a chapter into `folder` in a fresh Python; None if it did, else what went wrong."""
-    command = [sys.executable, "-m", "course_pipeline.record_chapter", chapter, device_name, "--to", str(folder)]
-    limit = project.time_limit + START_UP
-    child = subprocess.Popen(
-        command,
-        cwd=project.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        # Two chapter runs share the cores: OpenMP threads that spin while they wait would slow both tenfold
-        # (the thread count, which can change the last digits of a result, stays as it is).
-        env={**device.environment(device_name), "PYTHONHASHSEED": seed, "OMP_WAIT_POLICY": "PASSIVE"},
-        start_new_session=True,  # its own process group, killed whole on a timeout
-    )
-    try:
-        out, err = child.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)
-        out, err = child.communicate()
-        return f"error: {chapter} was still running after {limit:g} s{_where(err)}; stopped, nothing recorded"
-    messages = "\n".join(line for line in err.splitlines() if not line.startswith(PROGRESS)).strip()
-    if child.returncode < 0:
-        name = signal.Signals(-child.returncode).name
-        return f"error: {chapter} crashed ({name}){_where(err)}; nothing recorded\n{messages}".rstrip()
-    if child.returncode:
-        return messages or f"error: {chapter} ended with exit code {child.returncode}{_where(err)}; nothing recorded"
-    if not (folder / "run.json").exists():
-        return f"error: {chapter} ended (exit code 0){_where(err)} before its records were written; nothing recorded"
-    return None
+class Recorder:
+    """A warm Python that records chapters (recorder.py), with one hash seed, for one device."""
+
+    def __init__(self, project: Project, seed: str, device_name: str):
+        self.project, self.seed, self.device = project, seed, device_name
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "course_pipeline.recorder"],
+            cwd=project.root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            # Two chapter runs share the cores: OpenMP threads that spin while they wait would slow both tenfold
+            # (the thread count, which can change the last digits of a result, stays as it is).
+            env={**device.environment(device_name), "PYTHONHASHSEED": seed, "OMP_WAIT_POLICY": "PASSIVE"},
+        )
+        self.ready = False
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def record(self, chapter: str, folder: Path) -> str | None:
+        """Record a chapter into `folder`; None if it was recorded, else what went wrong."""
+        log = folder.with_suffix(".log")
+        if not self.ready:
+            self.ready = bool(self.process.stdout.readline())
+        request = {"chapter": chapter, "device": self.device, "folder": str(folder), "log": str(log)}
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            reply = json.loads(self.process.stdout.readline() or "{}")
+        except (BrokenPipeError, json.JSONDecodeError):
+            reply = {}
+        err = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        messages = "\n".join(line for line in err.splitlines() if not line.startswith(PROGRESS)).strip()
+        if not reply:
+            return f"error: the recorder stopped while recording {chapter}{_where(err)}; nothing recorded\n{messages}"
+        if reply.get("timed_out"):
+            limit = self.project.time_limit + 30
+            return f"error: {chapter} was still running after {limit:g} s{_where(err)}; stopped, nothing recorded"
+        code = reply["code"]
+        if code < 0:
+            name = signal.Signals(-code).name
+            return f"error: {chapter} crashed ({name}){_where(err)}; nothing recorded\n{messages}".rstrip()
+        if code:
+            return (
+                _errors_only(messages) or f"error: {chapter} ended with exit code {code}{_where(err)}; nothing recorded"
+            )
+        if not (folder / "run.json").exists():
+            return (
+                f"error: {chapter} ended (exit code 0){_where(err)} before its records were written; nothing recorded"
+            )
+        return None
+
+    def close(self) -> None:
+        if self.alive():
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _errors_only(messages: str) -> str:
+    """What the child said that is an error (its "recorded ..." line and warnings are not)."""
+    lines = messages.splitlines()
+    first = next((n for n, line in enumerate(lines) if line.startswith("error:")), None)
+    return "\n".join(lines[first:]) if first is not None else messages
 
 
 def _where(stderr: str) -> str:
@@ -68,13 +104,32 @@ def _where(stderr: str) -> str:
     return f" in section '{started[-1]}'" if started else ""
 
 
+_recorders: dict[tuple, Recorder] = {}  # kept between builds under mkdocs serve
+
+
+def recorder(project: Project, seed: str, device_name: str) -> Recorder:
+    key = (str(project.root), seed, device_name)
+    if key not in _recorders or not _recorders[key].alive():
+        _recorders[key] = Recorder(project, seed, device_name)
+    return _recorders[key]
+
+
+@atexit.register
+def close_recorders() -> None:
+    for kept in _recorders.values():
+        kept.close()
+    _recorders.clear()
+
+
 def record(project: Project, chapter: str, device_name: str, pool: ThreadPoolExecutor) -> tuple[bool, str]:
-    """Record one chapter on one device: two runs at once, compared, then put in place."""
+    """Record one chapter on one device: two runs at once (one per hash seed), compared, then put in place."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="records-") as scratch:
         folders = [Path(scratch) / seed for seed in HASH_SEEDS]
         failures = list(
-            pool.map(lambda pair: run_in_fresh_python(project, chapter, device_name, *pair), zip(HASH_SEEDS, folders))
+            pool.map(
+                lambda pair: recorder(project, pair[0], device_name).record(chapter, pair[1]), zip(HASH_SEEDS, folders)
+            )
         )
         if any(failures):
             return False, next(failure for failure in failures if failure)
@@ -93,10 +148,15 @@ def record(project: Project, chapter: str, device_name: str, pool: ThreadPoolExe
     return True, f"recorded {chapter} on {device_name} in {time.perf_counter() - started:.1f} s"
 
 
-def record_all(project: Project, stale: list[tuple[str, str]], jobs: int = 2) -> bool:
-    """Record each (chapter, device); print what each did. True if all were recorded."""
-    with ThreadPoolExecutor(max_workers=jobs) as runs, ThreadPoolExecutor(max_workers=jobs) as chapters:
-        results = list(chapters.map(lambda pair: record(project, *pair, runs), stale))
+def record_all(project: Project, stale: list[tuple[str, str]], keep: bool = False) -> bool:
+    """Record each (chapter, device), one after the other, each by two warm recorders at once; print what each
+    did. True if all were recorded. `keep` leaves the recorders running for the next call (mkdocs serve)."""
+    try:
+        with ThreadPoolExecutor(max_workers=len(HASH_SEEDS)) as pool:
+            results = [record(project, chapter, name, pool) for chapter, name in stale]
+    finally:
+        if not keep:
+            close_recorders()
     for ok, message in results:
         print(message, file=sys.stdout if ok else sys.stderr)
     return all(ok for ok, _ in results)

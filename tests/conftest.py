@@ -1,10 +1,15 @@
 """Shared fixtures: the project, and its site, built once per test session and served on 127.0.0.1 for the
 browser tests, and the browser (Debian's Chromium, installed by .ci/setup)."""
 
+import contextlib
+import fcntl
 import os
+import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,21 +25,69 @@ def project():
     return the_project()
 
 
+SITE_STEPS = (["mkdocs", "build", "--strict", "--site-dir"], ["course_pipeline.offline"])
+SITE_BUILD_LIMIT = 1200  # seconds
+
+
+def shared_folder(config) -> Path:
+    """A folder for the whole run: pytest's temporary folder, the one all pytest-xdist workers' folders are in."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def start_site_build(config) -> None:
+    """Start building the site, then its offline copy zipped into it (course_pipeline/offline.py), as .ci/run
+    builds them, in the background, once for the whole run (the first process to ask starts it): the tests that
+    need no site run meanwhile."""
+    shared = shared_folder(config)
+    with (shared / "site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (shared / "site.started").exists():
+            return
+        (shared / "site.started").touch()
+    site, log, status = (shlex.quote(str(shared / name)) for name in ("site", "site.log", "site.status"))
+    steps = " && ".join(f"{shlex.quote(sys.executable)} -m {' '.join(step)} {site}" for step in SITE_STEPS)
+    build = subprocess.Popen(
+        # the exit code and the seconds it took, written whole
+        ["bash", "-c", f"({steps}) > {log} 2>&1; echo $? $SECONDS > {status}.tmp && mv {status}.tmp {status}"],
+        cwd=the_project().root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        start_new_session=True,
+    )
+    (shared / "site.pid").write_text(str(build.pid))
+
+
+@pytest.hookimpl(trylast=True)  # after --shard has chosen this shard's tests
+def pytest_collection_modifyitems(config, items):
+    if not config.option.collectonly and any("built_site" in item.fixturenames for item in items):
+        start_site_build(config)
+
+
+def pytest_unconfigure(config):
+    """The whole run is over (this is not a pytest-xdist worker): stop a build that is still going."""
+    shared = config._tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") or not (shared / "site.pid").exists():
+        return
+    if not (shared / "site.status").exists():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(int((shared / "site.pid").read_text()), signal.SIGKILL)
+
+
 @pytest.fixture(scope="session")
-def built_site(project, tmp_path_factory):
-    site = tmp_path_factory.mktemp("site")
-    # The site, then its offline copy, zipped into it (course_pipeline/offline.py), as .ci/run builds them.
-    for step in (["mkdocs", "build", "--strict", "--site-dir"], ["course_pipeline.offline"]):
-        done = subprocess.run(
-            [sys.executable, "-m", *step, str(site)],
-            cwd=project.root,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
-        if done.returncode:
-            pytest.fail(f"{' '.join(step[:3])} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-    return site
+def built_site(pytestconfig):
+    """The built site (see start_site_build), once it is there."""
+    start_site_build(pytestconfig)
+    shared = shared_folder(pytestconfig)
+    deadline = time.monotonic() + SITE_BUILD_LIMIT
+    while not (shared / "site.status").exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the site was not built after {SITE_BUILD_LIMIT} s; see {shared / 'site.log'}")
+        time.sleep(0.2)
+    code, seconds = (shared / "site.status").read_text().split()
+    (shared / "site.seconds").write_text(seconds)  # for the benchmark
+    if code != "0":
+        pytest.fail(f"building the site failed:\n{(shared / 'site.log').read_text()[-6000:]}")
+    return shared / "site"
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +117,13 @@ def browser():
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, site_url, project):
+    """Each page visited once per screen for all its checks (tests/browser_visits.py)."""
+    from tests.browser_visits import Visits
+
+    seen = Visits(browser, site_url, {project.page_url(page) for page in project.pages()})
+    yield seen
+    seen.close()

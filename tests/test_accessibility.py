@@ -6,8 +6,7 @@ import pytest
 
 from course_pipeline.labels import LABELS
 from course_pipeline.pytest_plugin import project
-
-axe = pytest.importorskip("axe_playwright_python.base")
+from tests.browser_visits import OPEN_ANSWERS, axe_violations
 
 PROJECT = project()
 SITE_PAGES = [PROJECT.page_url(page) for page in PROJECT.pages()] + [
@@ -15,7 +14,6 @@ SITE_PAGES = [PROJECT.page_url(page) for page in PROJECT.pages()] + [
 ]
 DARK_PAGES = ("", "en/", "computation-graph/", "en/evaluation/", "notebooks/computation-graph/", "en/glossary/")
 BLOCKING = ("serious", "critical")
-OPEN_ANSWERS = "document.querySelectorAll('details').forEach(d => d.open = true)"
 
 
 def scheme_tab(browser, scheme):
@@ -27,14 +25,14 @@ def scheme_tab(browser, scheme):
     return context, page
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
 def light_tab(browser):
     context, page = scheme_tab(browser, "light")
     yield page
     context.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
 def dark_tab(browser):
     context, page = scheme_tab(browser, "dark")
     yield page
@@ -50,9 +48,7 @@ def visit(tab, url):
 def violations(tab, options=None):
     """axe-core's violations on the page as it is now (answers opened: their code and outputs are checked too)."""
     tab.evaluate(OPEN_ANSWERS)
-    tab.evaluate(axe.AXE_SCRIPT)
-    options = {"resultTypes": ["violations"], **(options or {})}
-    return tab.evaluate("options => axe.run(document, options)", options)["violations"]
+    return axe_violations(tab, options)
 
 
 def report(path, found):
@@ -71,9 +67,8 @@ def blocking(tab):
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)
-def test_no_serious_accessibility_violations(light_tab, site_url, path):
-    visit(light_tab, site_url + path)
-    found = blocking(light_tab)
+def test_no_serious_accessibility_violations(visits, path):
+    found = [v for v in visits.laptop(path)["violations"] if v["impact"] in BLOCKING]  # answers opened
     assert not found, report(path, found)
 
 

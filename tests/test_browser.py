@@ -1,5 +1,6 @@
 """The site as readers see it, in headless Chromium (Debian's, installed by .ci/setup), on every page in both
-languages. Screenshots of a few key pages are kept in .ci/screenshots/ (CI keeps them as artifacts)."""
+languages (each page loaded once for all its checks: tests/browser_visits.py, which keeps screenshots of a few key
+pages in .ci/screenshots/; CI keeps them as artifacts)."""
 
 from urllib.parse import urlsplit
 
@@ -10,8 +11,6 @@ from course_pipeline.sections import section
 
 PROJECT = project()
 pytest.importorskip("playwright.sync_api")  # the `browser` fixture (conftest.py) drives it
-SCREENSHOTS = PROJECT.root / ".ci" / "screenshots"
-KEY_PAGES = ("", "linear-regression/", "computation-graph/", "evaluation/", "notebooks/autograd/")
 page_path = PROJECT.page_url  # docs/en/tensors.md -> en/tensors/ (the page's path on the site)
 SITE_PAGES = [page_path(page) for page in PROJECT.pages()] + [
     PROJECT.notebook_url(page) for page in PROJECT.chapter_pages()
@@ -52,22 +51,14 @@ def visit(tab, url, until="load"):
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)
-def test_page_loads_cleanly(tab, site_url, path):
-    requests = visit(tab, site_url + path, until="networkidle")
+def test_page_loads_cleanly(visits, site_url, path):
+    seen = visits.laptop(path)  # loaded until the network is idle, then with every answer opened
     own_host = urlsplit(site_url).netloc
-    foreign = sorted({request for request in requests if urlsplit(request).netloc not in (own_host, "")})
+    foreign = sorted({request for request in seen["requests"] if urlsplit(request).netloc not in (own_host, "")})
     assert not foreign, f"/{path} asked hosts other than the site itself: {foreign}"
-    assert not tab.problems, f"/{path}: " + "; ".join(tab.problems)
-    tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    broken = tab.evaluate("""[...document.images].filter(i => !(i.complete && i.naturalWidth > 0 &&
-        i.getBoundingClientRect().width > 0)).map(i => i.getAttribute('src'))""")
-    assert not broken, f"/{path}: these images did not load or have no size: {broken}"
-    untypeset = tab.evaluate("""[...document.querySelectorAll('.arithmatex')]
-        .filter(m => !m.querySelector('.katex')).map(m => m.textContent.slice(0, 40))""")
-    assert not untypeset, f"/{path}: math not typeset by KaTeX: {untypeset}"
-    if path in KEY_PAGES or path.removeprefix("en/") in KEY_PAGES:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=SCREENSHOTS / f"{path.strip('/').replace('/', '_') or 'index'}.png", full_page=True)
+    assert not seen["problems"], f"/{path}: " + "; ".join(seen["problems"])
+    assert not seen["broken"], f"/{path}: these images did not load or have no size: {seen['broken']}"
+    assert not seen["untypeset"], f"/{path}: math not typeset by KaTeX: {seen['untypeset']}"
 
 
 def test_chinese_text_renders(tab, site_url):
@@ -85,36 +76,26 @@ def test_chinese_text_renders(tab, site_url):
 
 @pytest.mark.parametrize("page", [page for page in PROJECT.pages() if PROJECT.language_of(page).default])
 @pytest.mark.parametrize("language", [language for language in PROJECT.languages if not language.default])
-def test_language_switcher_goes_to_the_twin_and_back(tab, site_url, page, language):
-    home, away = site_url + page_path(page), site_url + page_path(PROJECT.twin(page, language))
+def test_language_switcher_goes_to_the_twin_and_back(visits, site_url, page, language):
+    home, away = page_path(page), page_path(PROJECT.twin(page, language))
     for start, code, target in ((home, language.code, away), (away, PROJECT.default_language.code, home)):
-        visit(tab, start)
-        with tab.expect_navigation():
-            tab.eval_on_selector(f'a.md-select__link[hreflang="{code}"]', "link => link.click()")
-        assert tab.url == target, f"on {start}, the {code} switcher led to {tab.url}, not {target}"
+        led = visits.laptop(start)["switched"].get(code)  # its switcher's link clicked
+        assert led == site_url + target, f"on /{start}, the {code} switcher led to {led}, not {site_url + target}"
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
-def test_copy_button_copies_the_code_the_tests_ran(tab, site_url, page):
+def test_copy_button_copies_the_code_the_tests_ran(visits, page):
     fences = {}
     for include in PROJECT.includes(page):
         fences.setdefault(include.fence_end, []).append(section(PROJECT.root, include.path, include.name).code)
     expected = ["".join(codes).rstrip("\n") for _, codes in sorted(fences.items())]
-    visit(tab, site_url + page_path(page))
-    tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    copy = '.language-python button[data-md-type="copy"]'
-    tab.wait_for_selector(copy, state="attached")  # the theme's script adds them
-    buttons = tab.locator(copy)
-    assert buttons.count() == len(expected), (
-        f"{page}: {buttons.count()} python blocks with a copy button on "
-        f"the site, {len(expected)} code blocks in the page"
+    copied = visits.laptop(page_path(page))["copied"]  # each python block's copy button clicked in turn
+    assert len(copied) == len(expected), (
+        f"{page}: {len(copied)} python blocks with a copy button on the site, {len(expected)} code blocks in the page"
     )
-    for number, code in enumerate(expected):
-        buttons.nth(number).click(force=True)
-        copied = tab.evaluate("navigator.clipboard.readText()").rstrip("\n")
-        assert copied == code, (
-            f"{page}: the copy button of code block {number + 1} copied\n{copied[:300]}\n"
-            f"but the tests ran\n{code[:300]}"
+    for number, (text, code) in enumerate(zip(copied, expected)):
+        assert text == code, (
+            f"{page}: the copy button of code block {number + 1} copied\n{text[:300]}\nbut the tests ran\n{code[:300]}"
         )
 
 
@@ -147,20 +128,9 @@ def test_search_finds_the_chapter_in_the_pages_language_first(tab, site_url, lan
     )
 
 
-@pytest.fixture(scope="session")
-def phone_tab(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("page", PROJECT.pages())
-def test_phone_screen_needs_no_sideways_scrolling(phone_tab, site_url, page):
-    tab = phone_tab
-    tab.goto(site_url + page_path(page), wait_until="load")
-    wide = tab.evaluate("""[document.documentElement.scrollWidth, document.documentElement.clientWidth,
-        [...document.querySelectorAll('.md-content p, .md-content li, .md-content h1, .md-content h2')]
-            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length]""")
+def test_phone_screen_needs_no_sideways_scrolling(visits, page):
+    wide = visits.phone(page_path(page))["width"]
     assert wide[0] <= wide[1] and wide[2] == 0, (
         f"{page} on a 390 px phone: the page is {wide[0]} px wide for a {wide[1]} px screen, and {wide[2]} prose "
         f"elements stick out"

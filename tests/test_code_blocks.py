@@ -18,16 +18,9 @@ WARNING_LINE = re.compile(r"^(?:\w+\.)*[A-Z]\w*Warning:", re.M)
 CONTRAST_PAGE = "docs/zh/pitfalls.md"  # outputs, errors and warnings on one page
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
 def laptop(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 800})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     yield context.new_page()
     context.close()
 
@@ -38,62 +31,10 @@ def open_page(tab, site_url, page):
     tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
 
 
-# The first line of each python block that the block's copy button covers (its text's boxes meet the button's).
-COVERED_FIRST_LINES = """() => [...document.querySelectorAll('.language-python pre')].flatMap(pre => {
-    const button = pre.querySelector('button[data-md-type="copy"]').getBoundingClientRect();
-    const code = pre.querySelector('code'), walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
-    const line = document.createRange();
-    for (let node, first = null; (node = walker.nextNode()); ) {
-        first = first || node;
-        const end = node.data.indexOf('\\n');
-        line.setStart(first, 0);
-        line.setEnd(node, end < 0 ? node.data.length : end);
-        if (end >= 0) break;
-    }
-    const covered = [...line.getClientRects()].some(box => box.width > 0 && box.left < button.right &&
-        box.right > button.left && box.top < button.bottom && box.bottom > button.top);
-    return covered ? [line.toString()] : [];
-})"""
-
-
 @pytest.mark.parametrize("page", CHAPTERS)
-def test_code_outputs_exercises_and_images_on_a_laptop(laptop, site_url, page):
+def test_code_outputs_exercises_and_images_on_a_laptop(visits, page):
     words = labels(PROJECT.language_of(page).code)
-    open_page(laptop, site_url, page)
-    seen = laptop.evaluate(
-        """() => ({
-        sidebars: [...document.querySelectorAll('.md-sidebar')].filter(s => s.offsetWidth > 0).length,
-        scrolling: [...document.querySelectorAll('.language-python pre > code')]
-            .filter(code => code.scrollWidth > code.clientWidth + 1)
-            .map(code => code.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a))),
-        outputs: [...document.querySelectorAll('.recorded-output')].map(block => ({
-            classes: [...block.classList], title: block.querySelector('.filename')?.textContent.trim(),
-            text: block.querySelector('code').textContent,
-            rule: getComputedStyle(block).borderLeftColor + ' ' + getComputedStyle(block).borderLeftWidth})),
-        codeBackground: getComputedStyle(document.querySelector('.language-python pre > code')).backgroundColor,
-        outputBackgrounds: [...document.querySelectorAll('.recorded-output > pre > code')]
-            .map(code => getComputedStyle(code).backgroundColor),
-        exercises: (() => {
-            const heading = document.getElementById('exercises');
-            if (!heading) return null;
-            const section = [];
-            for (let node = heading.nextElementSibling; node && node.tagName !== 'H2'; node = node.nextElementSibling)
-                section.push(node);
-            const lists = section.filter(node => node.tagName === 'OL');
-            const answers = section.flatMap(node => [...node.querySelectorAll('details.success')]
-                .concat(node.matches('details.success') ? [node] : []));
-            return {lists: lists.map(list => ({start: list.start, items: [...list.children]
-                .map(item => (item.getAttribute('value') || '') + ':' +
-                    item.querySelectorAll(':scope > details.success').length)})),
-                answers: answers.length};
-        })(),
-        images: [...document.querySelectorAll('img.recorded-graph')].map(image => ({
-            src: image.getAttribute('src'), alt: image.getAttribute('alt') || '',
-            width: +image.getAttribute('width'), height: +image.getAttribute('height'),
-            natural: image.naturalWidth / image.naturalHeight})),
-        covered: (COVERED_FIRST_LINES)(),
-    })""".replace("COVERED_FIRST_LINES", COVERED_FIRST_LINES)
-    )
+    seen = visits.laptop(PROJECT.page_url(page))["code_blocks"]  # with every answer opened
     where = f"{page} at 1366x800"
     assert seen["sidebars"] == 2, f"{where}: expected both sidebars shown, saw {seen['sidebars']}"
     assert not seen["scrolling"], (
@@ -155,17 +96,8 @@ def test_code_outputs_exercises_and_images_on_a_laptop(laptop, site_url, page):
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
-def test_copy_button_and_math_on_a_phone(phone, site_url, page):
-    open_page(phone, site_url, page)
-    seen = phone.evaluate(
-        """() => ({
-        covered: (COVERED_FIRST_LINES)(),
-        math: [...document.querySelectorAll('.katex-display')].filter(math => math.offsetWidth > 0).map(math => ({
-            right: math.getBoundingClientRect().right, left: math.getBoundingClientRect().left,
-            wide: math.scrollWidth > math.clientWidth + 1, overflow: getComputedStyle(math).overflowX,
-            text: math.textContent.slice(0, 40)})),
-    })""".replace("COVERED_FIRST_LINES", COVERED_FIRST_LINES)
-    )
+def test_copy_button_and_math_on_a_phone(visits, page):
+    seen = visits.phone(PROJECT.page_url(page))["code"]  # with every answer opened
     where = f"{page} on a 390 px phone"
     assert not seen["covered"], f"{where}: the copy button covers the first line of: {seen['covered']}"
     text = (PROJECT.root / page).read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ PAGES = [
 SWITCHER = "a.md-select__link[hreflang]"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
 def module_tab(browser):
     """A desktop tab that notes console errors, script errors and every request (as tests/test_browser.py's)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -296,7 +296,7 @@ def test_switching_language_keeps_the_section(tab, site_url):
 # The 404 pages, served as GitHub Pages serves the site: under its path, /404.html for every missing address.
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
 def pages_url(built_site, tmp_path_factory):
     root = tmp_path_factory.mktemp("github-pages")
     (root / SITE_PATH.strip("/")).symlink_to(built_site, target_is_directory=True)

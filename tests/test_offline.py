@@ -55,7 +55,7 @@ def test_the_zip_is_the_same_whenever_the_site_is(tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["first.zip", "second.zip", "site"]  # nothing staged
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
 def offline_site(built_site, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("offline")
     with zipfile.ZipFile(built_site / ZIP) as archive:

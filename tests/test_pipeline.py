@@ -67,7 +67,7 @@ def strict_build(project):
     return run(project, "mkdocs", "build", "--strict", "--site-dir", str(project / "site"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
 def base(tmp_path_factory):
     project = tmp_path_factory.mktemp("project")
     (project / "snippets").mkdir()

@@ -1,0 +1,112 @@
+"""A warm Python that records chapters: it imports what the chapters import (of PRELOAD: torch above all, which
+alone takes a second or two) once, then forks a child per chapter, which runs the chapter as a fresh Python would
+and exits. regenerate.py talks to it over its standard input and output, one JSON line per chapter; `mkdocs
+serve` keeps one alive between saves.
+
+    request:  {"chapter": "snippets/tensors.py", "device": "cpu", "folder": "/tmp/...", "log": "/tmp/....log"}
+    reply:    {"code": 0}                       the child's exit code, or -N for signal N
+              {"code": null, "timed_out": 1}    stopped at the time limit
+
+The child writes its records into `folder` (record_chapter.record) and its messages, with a line per section
+started, into `log`. The hash seed is the recorder's: start one recorder per seed.
+"""
+
+import ast
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+PRELOAD = (
+    "numpy",
+    "torch",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "sklearn.datasets",
+    "sklearn.model_selection",
+    "sklearn.metrics",
+    "torchviz",
+)
+STOPPED = 137  # the exit status a child reports when the recorder stopped it
+
+
+def preload(project) -> None:
+    """Import what the project's chapters import, of PRELOAD (a project whose chapters need no torch loads none)."""
+    imported = set()
+    for chapter in project.chapters():
+        with contextlib.suppress(OSError, SyntaxError):  # the chapter's run will say what is wrong
+            for node in ast.walk(ast.parse((project.root / chapter).read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    imported.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    imported.add(node.module.split(".")[0])
+    for name in PRELOAD:
+        if name.split(".")[0] in imported:
+            with contextlib.suppress(ImportError):  # a chapter that needs it will say so
+                __import__(name)
+
+
+def run_child(request: dict) -> None:
+    """In the forked child: become the chapter's fresh Python, record it, exit."""
+    from course_pipeline.project import Project
+    from course_pipeline.record_chapter import end_with_parent, record
+    from course_pipeline.sections import SnippetError
+
+    os.setsid()  # its own process group, so that the recorder can stop it with whatever it started
+    log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    sys.stdout = os.fdopen(1, "w", buffering=1)
+    sys.stderr = os.fdopen(2, "w", buffering=1)
+    end_with_parent()
+    code = 0
+    try:
+        print(record(Project.find(), request["chapter"], request["device"], Path(request["folder"])))
+    except SnippetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        code = 1
+    except BaseException as error:
+        print(f"error: {request['chapter']}: {type(error).__name__}: {error}", file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def wait(child: int, limit: float) -> dict:
+    deadline = time.monotonic() + limit
+    while True:
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            return {"code": os.waitstatus_to_exitcode(status)}
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            return {"code": None, "timed_out": 1}
+        time.sleep(0.01)
+
+
+def main() -> int:
+    from course_pipeline.project import Project
+    from course_pipeline.record_chapter import end_with_parent
+
+    end_with_parent()
+    project = Project.find()
+    preload(project)
+    limit = project.time_limit + 30
+    print(json.dumps({"ready": 1}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        child = os.fork()
+        if child == 0:
+            run_child(request)
+        print(json.dumps(wait(child, limit)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""One navigation per page and screen for all the checks of that page: the browser tests ask `visits.laptop(path)`
+or `visits.phone(path)` (the `visits` fixture, conftest.py) for what a page shows, and the first ask visits the
+page and gathers everything they check; the others read it. pytest-xdist keeps a page's tests in one worker
+(course_pipeline/pytest_plugin.py: group_of), so each page is loaded once per screen in the whole run.
+
+- laptop (1366x800, light): what loading it asked for and logged, then with every answer opened: images, math,
+  code blocks, outputs, exercises, what each copy button copies, axe-core's violations; a screenshot of key pages;
+  last, where the language switcher leads.
+- phone (390x844): the page's width as loaded, then with answers opened: copy buttons and display math.
+"""
+
+from pathlib import Path
+
+from axe_playwright_python.base import AXE_SCRIPT
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / ".ci" / "screenshots"
+KEY_PAGES = ("", "linear-regression/", "computation-graph/", "evaluation/", "notebooks/autograd/")  # either language
+COPY_BUTTON = '.language-python button[data-md-type="copy"]'
+OPEN_ANSWERS = "document.querySelectorAll('details').forEach(d => d.open = true)"
+
+# The first line of each python block that the block's copy button covers (its text's boxes meet the button's).
+COVERED_FIRST_LINES = """() => [...document.querySelectorAll('.language-python pre')].flatMap(pre => {
+    const button = pre.querySelector('button[data-md-type="copy"]').getBoundingClientRect();
+    const code = pre.querySelector('code'), walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    const line = document.createRange();
+    for (let node, first = null; (node = walker.nextNode()); ) {
+        first = first || node;
+        const end = node.data.indexOf('\\n');
+        line.setStart(first, 0);
+        line.setEnd(node, end < 0 ? node.data.length : end);
+        if (end >= 0) break;
+    }
+    const covered = [...line.getClientRects()].some(box => box.width > 0 && box.left < button.right &&
+        box.right > button.left && box.top < button.bottom && box.bottom > button.top);
+    return covered ? [line.toString()] : [];
+})"""
+
+LOADED = """() => ({
+    broken: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0 &&
+        i.getBoundingClientRect().width > 0)).map(i => i.getAttribute('src')),
+    untypeset: [...document.querySelectorAll('.arithmatex')]
+        .filter(m => !m.querySelector('.katex')).map(m => m.textContent.slice(0, 40)),
+})"""
+
+CODE_BLOCKS = """() => ({
+    sidebars: [...document.querySelectorAll('.md-sidebar')].filter(s => s.offsetWidth > 0).length,
+    scrolling: [...document.querySelectorAll('.language-python pre > code')]
+        .filter(code => code.scrollWidth > code.clientWidth + 1)
+        .map(code => code.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a))),
+    outputs: [...document.querySelectorAll('.recorded-output')].map(block => ({
+        classes: [...block.classList], title: block.querySelector('.filename')?.textContent.trim(),
+        text: block.querySelector('code').textContent,
+        rule: getComputedStyle(block).borderLeftColor + ' ' + getComputedStyle(block).borderLeftWidth})),
+    codeBackground: getComputedStyle(document.querySelector('.language-python pre > code')).backgroundColor,
+    outputBackgrounds: [...document.querySelectorAll('.recorded-output > pre > code')]
+        .map(code => getComputedStyle(code).backgroundColor),
+    exercises: (() => {
+        const heading = document.getElementById('exercises');
+        if (!heading) return null;
+        const section = [];
+        for (let node = heading.nextElementSibling; node && node.tagName !== 'H2'; node = node.nextElementSibling)
+            section.push(node);
+        const lists = section.filter(node => node.tagName === 'OL');
+        const answers = section.flatMap(node => [...node.querySelectorAll('details.success')]
+            .concat(node.matches('details.success') ? [node] : []));
+        return {lists: lists.map(list => ({start: list.start, items: [...list.children]
+            .map(item => (item.getAttribute('value') || '') + ':' +
+                item.querySelectorAll(':scope > details.success').length)})),
+            answers: answers.length};
+    })(),
+    images: [...document.querySelectorAll('img.recorded-graph')].map(image => ({
+        src: image.getAttribute('src'), alt: image.getAttribute('alt') || '',
+        width: +image.getAttribute('width'), height: +image.getAttribute('height'),
+        natural: image.naturalWidth / image.naturalHeight})),
+    covered: (COVERED_FIRST_LINES)(),
+})""".replace("COVERED_FIRST_LINES", COVERED_FIRST_LINES)
+
+PHONE_WIDTH = """[document.documentElement.scrollWidth, document.documentElement.clientWidth,
+    [...document.querySelectorAll('.md-content p, .md-content li, .md-content h1, .md-content h2')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length]"""
+
+PHONE_CODE = """() => ({
+    covered: (COVERED_FIRST_LINES)(),
+    math: [...document.querySelectorAll('.katex-display')].filter(math => math.offsetWidth > 0).map(math => ({
+        right: math.getBoundingClientRect().right, left: math.getBoundingClientRect().left,
+        wide: math.scrollWidth > math.clientWidth + 1, overflow: getComputedStyle(math).overflowX,
+        text: math.textContent.slice(0, 40)})),
+})""".replace("COVERED_FIRST_LINES", COVERED_FIRST_LINES)
+
+
+def axe_violations(tab, options=None) -> list[dict]:
+    """axe-core's violations on the page as it is now (open the answers first: their code and outputs count)."""
+    tab.evaluate(AXE_SCRIPT)
+    options = {"resultTypes": ["violations"], **(options or {})}
+    return tab.evaluate("options => axe.run(document, options)", options)["violations"]
+
+
+class Visits:
+    """Pages seen on a laptop and a phone, each visited once (see the module's docstring)."""
+
+    def __init__(self, browser, site_url: str, switch_on: set[str]):
+        self.browser, self.site_url = browser, site_url
+        self.switch_on = switch_on  # pages whose language switcher is followed, to each other language
+        self.tabs, self.seen = {}, {}
+
+    def tab(self, screen: str):
+        if screen not in self.tabs:
+            if screen == "laptop":
+                context = self.browser.new_context(
+                    viewport={"width": 1366, "height": 800},
+                    color_scheme="light",
+                    permissions=["clipboard-read", "clipboard-write"],
+                )
+            else:
+                context = self.browser.new_context(
+                    viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+                )
+            page = context.new_page()
+            page.problems, page.requests = [], []
+            page.on(
+                "console",
+                lambda message: message.type == "error" and page.problems.append(f"console error: {message.text}"),
+            )
+            page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
+            page.on("request", lambda request: page.requests.append(request.url))
+            self.tabs[screen] = page
+        page = self.tabs[screen]
+        page.problems.clear()
+        page.requests.clear()
+        return page
+
+    def laptop(self, path: str) -> dict:
+        if ("laptop", path) not in self.seen:
+            self.seen["laptop", path] = self._laptop(path)
+        return self.seen["laptop", path]
+
+    def phone(self, path: str) -> dict:
+        if ("phone", path) not in self.seen:
+            self.seen["phone", path] = self._phone(path)
+        return self.seen["phone", path]
+
+    def _laptop(self, path: str) -> dict:
+        tab = self.tab("laptop")
+        tab.goto(self.site_url + path, wait_until="networkidle")
+        seen = {"requests": list(tab.requests), "problems": list(tab.problems)}
+        code = tab.locator(".language-python pre").count() > 0
+        if code:
+            tab.wait_for_selector(COPY_BUTTON, state="attached")  # the theme's script adds them
+        tab.evaluate(OPEN_ANSWERS)
+        seen.update(tab.evaluate(LOADED))
+        seen["code_blocks"] = tab.evaluate(CODE_BLOCKS) if code else None
+        seen["violations"] = axe_violations(tab)
+        if path in KEY_PAGES or path.removeprefix("en/") in KEY_PAGES:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=SCREENSHOTS / f"{path.strip('/').replace('/', '_') or 'index'}.png", full_page=True)
+        buttons, seen["copied"] = tab.locator(COPY_BUTTON), []
+        for number in range(buttons.count()):
+            buttons.nth(number).click(force=True)
+            seen["copied"].append(tab.evaluate("navigator.clipboard.readText()").rstrip("\n"))
+        seen["switched"] = self._switch(tab, path) if path in self.switch_on else {}
+        return seen
+
+    def _switch(self, tab, path: str) -> dict:
+        """Where each other language's link of the switcher leads when clicked (last: it leaves the page)."""
+        led = {}
+        tab.evaluate("scrollTo(0, 0)")  # at the top: the switcher keeps the section being read (language-switch.js)
+        others = tab.evaluate(
+            "[...document.querySelectorAll('a.md-select__link[hreflang]')].map(a => a.hreflang)"
+            ".filter(code => code !== document.documentElement.lang)"
+        )
+        for number, code in enumerate(others):
+            if number:
+                tab.goto(self.site_url + path, wait_until="load")
+            with tab.expect_navigation():
+                tab.eval_on_selector(f'a.md-select__link[hreflang="{code}"]', "link => link.click()")
+            led[code] = tab.url
+        return led
+
+    def _phone(self, path: str) -> dict:
+        tab = self.tab("phone")
+        tab.goto(self.site_url + path, wait_until="load")
+        seen = {"width": tab.evaluate(PHONE_WIDTH), "code": None}
+        if tab.locator(".language-python pre").count():
+            tab.wait_for_selector(COPY_BUTTON, state="attached")
+            tab.evaluate(OPEN_ANSWERS)
+            seen["code"] = tab.evaluate(PHONE_CODE)
+        return seen
+
+    def close(self):
+        for tab in self.tabs.values():
+            tab.context.close()
