@@ -118,7 +118,7 @@ def page_weights(site: Path) -> tuple[int, str, int]:
             path = html.parent.relative_to(site).as_posix()
             url = "" if path == "." else path + "/"
             page, loaded = browser.new_page(), []
-            page.on("response", loaded.append)
+            page.on("response", lambda response, loaded=loaded: loaded.append(response))
             page.goto(address + url, wait_until="networkidle")
             weight = sum(len(response.body()) for response in loaded if response.ok)
             heaviest = max(heaviest, (f"/{url}", weight), key=lambda item: item[1])
@@ -173,6 +173,16 @@ def serve_edit(copy: Path, runs: int) -> list[float]:
     return seconds
 
 
+def report(row: tuple) -> None:
+    """Print a row of the table as soon as it is measured: (what, seconds, ratio to the floor, result)."""
+    name, seconds, ratio, result = row
+    print(
+        f"| {name:<72} | {'' if seconds is None else f'{seconds:7.1f}'} | "
+        f"{'' if ratio is None else f'{ratio:7.2f}'} | {result}",
+        flush=True,
+    )
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
@@ -181,7 +191,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs of each quick measurement (median shown)")
     args = parser.parse_args(argv)
-    python, rows = sys.executable, []
+    python = sys.executable
+    print(
+        f"machine: {hardware('cpu')}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"medians of {args.runs} runs for the floor, the warm build, the chapter's run and the inner loops\n"
+    )
+    print(f"| {'measurement':<72} | {'seconds':>7} | {'x floor':>7} | result")
+    print(f"|{'-' * 74}|{'-' * 9}|{'-' * 9}|{'-' * 40}")
+
     copy = scratch_copy(Project.find().root)
     site = copy / "site"
     build = [python, "-m", "course_pipeline.build", "--site-dir", str(site)]
@@ -191,10 +208,10 @@ def main(argv=None) -> int:
 
     try:
         floor = median([python, "-c", FLOOR])
-        rows.append(("floor: every chapter's code once, one process", floor, None, ""))
+        report(("floor: every chapter's code once, one process", floor, None, ""))
 
         cold, _ = timed(build, copy)
-        rows.append(
+        report(
             (
                 "cold build: outputs, graphs, notebooks, site",
                 cold,
@@ -204,7 +221,7 @@ def main(argv=None) -> int:
         )
         warm = median(build)
         torch_imported = "| torch" in timed([python, "-X", "importtime", *build[1:]], copy)[1]
-        rows.append(
+        report(
             (
                 "warm build, nothing changed",
                 warm,
@@ -215,7 +232,7 @@ def main(argv=None) -> int:
         )
 
         chapter = median([python, "-c", ONE_CHAPTER, EDITED_CHAPTER])
-        rows.append((f"{Path(EDITED_CHAPTER).name}'s own run, fresh Python", chapter, None, ""))
+        report((f"{Path(EDITED_CHAPTER).name}'s own run, fresh Python", chapter, None, ""))
         inner = median(
             [
                 python,
@@ -228,7 +245,7 @@ def main(argv=None) -> int:
                 f"docs/en/{EDITED_PAGE}.md",
             ]
         )
-        rows.append(
+        report(
             (
                 f"inner loop: pytest docs/zh|en/{EDITED_PAGE}.md",
                 inner,
@@ -237,7 +254,7 @@ def main(argv=None) -> int:
             )
         )
         served = statistics.median(serve_edit(copy, args.runs))
-        rows.append(
+        report(
             (
                 f"edit {Path(EDITED_CHAPTER).name} under mkdocs serve -> page shows it",
                 served,
@@ -255,7 +272,7 @@ def main(argv=None) -> int:
             check=False,
         )
         summary = said.strip().splitlines()[-1] if said.strip() else "no output"
-        rows.append(
+        report(
             (
                 "the README's test command, clean state",
                 whole,
@@ -265,10 +282,10 @@ def main(argv=None) -> int:
         )
         seconds = float((basetemp / "site.seconds").read_text()) if (basetemp / "site.seconds").exists() else 0.0
         for group, total in test_groups(junit, seconds).items():
-            rows.append((f"  of which (test time, all workers): {group}", total, total / floor, ""))
+            report((f"  of which (test time, all workers): {group}", total, total / floor, ""))
 
         total, heaviest, weight = page_weights(site)
-        rows.append(
+        report(
             (
                 f"site size; heaviest page {heaviest} with all it loads",
                 None,
@@ -279,17 +296,6 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 
-    print(
-        f"machine: {hardware('cpu')}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"medians of {args.runs} runs for the floor, the warm build, the chapter's run and the inner loops\n"
-    )
-    print(f"| {'measurement':<72} | {'seconds':>7} | {'x floor':>7} | result")
-    print(f"|{'-' * 74}|{'-' * 9}|{'-' * 9}|{'-' * 40}")
-    for name, seconds, ratio, result in rows:
-        print(
-            f"| {name:<72} | {'' if seconds is None else f'{seconds:7.1f}'} | "
-            f"{'' if ratio is None else f'{ratio:7.2f}'} | {result}"
-        )
     return 0
 
 

@@ -76,12 +76,15 @@ def run_child(request: dict) -> None:
     os._exit(code)
 
 
-def wait(child: int, limit: float) -> dict:
+def wait(child: int, limit: float, parent: int) -> dict:
     deadline = time.monotonic() + limit
     while True:
         done, status = os.waitpid(child, os.WNOHANG)
         if done:
             return {"code": os.waitstatus_to_exitcode(status)}
+        if os.getppid() != parent:  # whoever asked has gone (mkdocs serve stopped): no orphans
+            os.killpg(child, signal.SIGKILL)
+            sys.exit(1)
         if time.monotonic() > deadline:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child, signal.SIGKILL)
@@ -91,10 +94,12 @@ def wait(child: int, limit: float) -> dict:
 
 
 def main() -> int:
+    """Record each chapter asked for on standard input; end when it closes (the process that started this one
+    ended, or was done with it). No PR_SET_PDEATHSIG here: it fires when the *thread* that started this process
+    ends, and regenerate.py starts recorders from threads that end while it keeps them."""
     from course_pipeline.project import Project
-    from course_pipeline.record_chapter import end_with_parent
 
-    end_with_parent()
+    parent = os.getppid()
     project = Project.find()
     preload(project)
     limit = project.time_limit + 30
@@ -104,7 +109,7 @@ def main() -> int:
         child = os.fork()
         if child == 0:
             run_child(request)
-        print(json.dumps(wait(child, limit)), flush=True)
+        print(json.dumps(wait(child, limit, parent)), flush=True)
     return 0
 
 

@@ -1,17 +1,19 @@
 """One navigation per page and screen for all the checks of that page: the browser tests ask `visits.laptop(path)`
 or `visits.phone(path)` (the `visits` fixture, conftest.py) for what a page shows, and the first ask visits the
 page and gathers everything they check; the others read it. pytest-xdist keeps a page's tests in one worker
-(course_pipeline/pytest_plugin.py: group_of), so each page is loaded once per screen in the whole run.
+(course_pipeline/pytest_plugin.py: GroupScheduling), so each page is loaded once per screen in the whole run.
 
-- laptop (1366x800, light): what loading it asked for and logged, then with every answer opened: images, math,
-  code blocks, outputs, exercises, what each copy button copies, axe-core's violations; a screenshot of key pages;
-  last, where the language switcher leads.
+- laptop (1366x800, light): with every answer opened: images, math, code blocks, outputs, exercises, axe-core's
+  violations, what each copy button copies; a screenshot of key pages; what the page asked for and logged from
+  its load until then; last, where the language switcher leads.
 - phone (390x844): the page's width as loaded, then with answers opened: copy buttons and display math.
 """
 
+import contextlib
 from pathlib import Path
 
 from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / ".ci" / "screenshots"
 KEY_PAGES = ("", "linear-regression/", "computation-graph/", "evaluation/", "notebooks/autograd/")  # either language
@@ -35,12 +37,12 @@ COVERED_FIRST_LINES = """() => [...document.querySelectorAll('.language-python p
     return covered ? [line.toString()] : [];
 })"""
 
+UNTYPESET = "[...document.querySelectorAll('.arithmatex')].filter(m => !m.querySelector('.katex'))"
 LOADED = """() => ({
     broken: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0 &&
         i.getBoundingClientRect().width > 0)).map(i => i.getAttribute('src')),
-    untypeset: [...document.querySelectorAll('.arithmatex')]
-        .filter(m => !m.querySelector('.katex')).map(m => m.textContent.slice(0, 40)),
-})"""
+    untypeset: UNTYPESET.map(m => m.textContent.slice(0, 40)),
+})""".replace("UNTYPESET", UNTYPESET)
 
 CODE_BLOCKS = """() => ({
     sidebars: [...document.querySelectorAll('.md-sidebar')].filter(s => s.offsetWidth > 0).length,
@@ -141,11 +143,13 @@ class Visits:
 
     def _laptop(self, path: str) -> dict:
         tab = self.tab("laptop")
-        tab.goto(self.site_url + path, wait_until="networkidle")
-        seen = {"requests": list(tab.requests), "problems": list(tab.problems)}
+        tab.goto(self.site_url + path, wait_until="load")
+        seen = {}
         code = tab.locator(".language-python pre").count() > 0
         if code:
             tab.wait_for_selector(COPY_BUTTON, state="attached")  # the theme's script adds them
+        with contextlib.suppress(PlaywrightTimeout):  # KaTeX typesets after the load; what it left is reported
+            tab.wait_for_function(f"!({UNTYPESET}).length", timeout=5000)
         tab.evaluate(OPEN_ANSWERS)
         seen.update(tab.evaluate(LOADED))
         seen["code_blocks"] = tab.evaluate(CODE_BLOCKS) if code else None
@@ -157,6 +161,8 @@ class Visits:
         for number in range(buttons.count()):
             buttons.nth(number).click(force=True)
             seen["copied"].append(tab.evaluate("navigator.clipboard.readText()").rstrip("\n"))
+        # What the page asked for and logged from its load until now (seconds later: late requests count too).
+        seen["requests"], seen["problems"] = list(tab.requests), list(tab.problems)
         seen["switched"] = self._switch(tab, path) if path in self.switch_on else {}
         return seen
 

@@ -413,3 +413,35 @@ def test_two_chapters_with_one_name_keep_their_own_records(project):
     assert "fresh; nothing to run" in output
     assert (project / "docs" / "outputs" / "demo" / "cpu" / "hello.txt").read_text() == "2 + 2 = 4\n"
     assert (project / "docs" / "outputs" / "extra" / "demo" / "cpu" / "hello.txt").read_text() == "3 + 3 = 6\n"
+
+
+KEPT_RECORDER = """
+import os, tempfile, threading
+from pathlib import Path
+from course_pipeline import regenerate
+from course_pipeline.project import Project
+
+project = Project.find()
+record = lambda: regenerate.recorder(project, "0", "cpu").record("snippets/demo.py", Path(tempfile.mkdtemp()) / "run")
+thread = threading.Thread(target=record)  # as a save's build under mkdocs serve records
+thread.start()
+thread.join()
+first = regenerate.recorder(project, "0", "cpu").process.pid
+print(first, record(), regenerate.recorder(project, "0", "cpu").process.pid == first, flush=True)
+os.kill(os.getpid(), 9)  # mkdocs serve stopped hard
+"""
+
+
+def test_a_warm_recorder_outlives_the_build_that_started_it_not_the_process(project):
+    """mkdocs serve keeps its recorders (course_pipeline/recorder.py) between saves, though each save's build
+    starts them from a thread that ends; they end with the process that started them."""
+    done = subprocess.run([sys.executable, "-c", KEPT_RECORDER], cwd=project, capture_output=True, text=True)
+    pid, recorded, same = (done.stdout.split() + ["", "", ""])[:3]
+    assert recorded == "None" and same == "True", done.stdout + done.stderr  # by the recorder the thread started
+    deadline = time.monotonic() + 30
+    while os.path.exists(f"/proc/{pid}") and "(python" in open(f"/proc/{pid}/stat").read():
+        if " Z " in open(f"/proc/{pid}/stat").read() or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    gone = not os.path.exists(f"/proc/{pid}") or " Z " in open(f"/proc/{pid}/stat").read()
+    assert gone, "the recorder kept running after the process that started it ended"
