@@ -56,6 +56,8 @@ def test_page_loads_cleanly(visits, site_url, path):
     own_host = urlsplit(site_url).netloc
     foreign = sorted({request for request in seen["requests"] if urlsplit(request).netloc not in (own_host, "")})
     assert not foreign, f"/{path} asked hosts other than the site itself: {foreign}"
+    index = [request for request in seen["requests"] if request.endswith("/search/search_index.json")]
+    assert not index, f"/{path} loaded the search index before the reader searched (search-on-demand.js): {index}"
     assert not seen["problems"], f"/{path}: " + "; ".join(seen["problems"])
     assert not seen["broken"], f"/{path}: these images did not load or have no size: {seen['broken']}"
     assert not seen["untypeset"], f"/{path}: math not typeset by KaTeX: {seen['untypeset']}"
