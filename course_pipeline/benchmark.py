@@ -207,7 +207,7 @@ def main(argv=None) -> int:
         return statistics.median(timed(command, copy, **environment)[0] for _ in range(runs))
 
     # The floor and a chapter's own run with OpenMP threads waiting passively, as every run of the pipeline and the
-    # tests does (pytest_plugin.py, regenerate.py): spinning threads would make the baseline slower, not the loop.
+    # tests does (pytest_plugin.py, regenerate.py): the same conditions as what they are compared with.
     passive = {"OMP_WAIT_POLICY": "PASSIVE"}
 
     try:
