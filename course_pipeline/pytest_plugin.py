@@ -166,6 +166,7 @@ def _group_named_by(here: Project, value: str) -> str | None:
     return None
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
 def pytest_xdist_auto_num_workers(config):
     """`-n auto` (pytest.ini) is one worker per core, but no worker at all when the run concerns one chapter (the
     inner loop, `pytest docs/zh/<page>.md docs/en/<page>.md`, or a project of one chapter): its tests run in one
@@ -198,6 +199,7 @@ def groups_file(config) -> Path:
     return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "groups.json"
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
 def pytest_xdist_make_scheduler(config, log):
     """pytest-xdist's scheduler by scope, with our groups as scopes: a group's tests go to one worker, whole.
     (`--dist loadgroup` would do it with `xdist_group` marks, but pytest-xdist 3.8 marks them by renaming node ids,
