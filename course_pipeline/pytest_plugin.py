@@ -193,10 +193,16 @@ def assign_shards(groups: list[str], shards: int) -> dict[str, int]:
     return assigned
 
 
-def groups_file(config) -> Path:
-    """Where the workers leave each test's group for the scheduler: pytest's temporary folder for the run."""
+def run_folder(config) -> Path:
+    """A folder for the whole run, seen by every process of it: pytest's temporary folder, the one all pytest-xdist
+    workers' own folders are in."""
     base = config._tmp_path_factory.getbasetemp()
-    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "groups.json"
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def groups_file(config) -> Path:
+    """Where the workers leave each test's group for the scheduler."""
+    return run_folder(config) / "groups.json"
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook

@@ -2,10 +2,11 @@
 
     .venv/bin/python -m course_pipeline.record_chapter snippets/tensors.py cpu --to FOLDER
 
-regenerate.py starts this in fresh Pythons, as a reader's fresh Python would run the chapter (on a GPU machine,
-a CPU record is made with the GPU hidden: see device.environment), and puts the folder in place when all went
-well. Before each section it says which one starts on stderr ("section: NAME"), so that the parent can say
-where a crash happened. It ends with the parent, and fails if the chapter left files in the project.
+regenerate.py calls record() in a process forked for the chapter by a warm recorder (recorder.py), as a
+reader's fresh Python would run the chapter (on a GPU machine, a CPU record is made with the GPU hidden: see
+device.environment), and puts the folder in place when all went well. Before each section it says which one
+starts on stderr ("section: NAME"), so that the parent can say where a crash happened. It ends with the parent,
+and fails if the chapter left files in the project.
 """
 
 import argparse

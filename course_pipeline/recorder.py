@@ -30,7 +30,11 @@ PRELOAD = (
     "sklearn.metrics",
     "torchviz",
 )
-STOPPED = 137  # the exit status a child reports when the recorder stopped it
+GRACE = 30  # seconds past a chapter's time limit (which the child keeps itself) before the recorder stops it
+
+
+def limit(project) -> float:
+    return project.time_limit + GRACE
 
 
 def preload(project) -> None:
@@ -102,14 +106,13 @@ def main() -> int:
     parent = os.getppid()
     project = Project.find()
     preload(project)
-    limit = project.time_limit + 30
     print(json.dumps({"ready": 1}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         child = os.fork()
         if child == 0:
             run_child(request)
-        print(json.dumps(wait(child, limit, parent)), flush=True)
+        print(json.dumps(wait(child, limit(project), parent)), flush=True)
     return 0
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from course_pipeline import device, freshness, records
 from course_pipeline.project import Project
 from course_pipeline.record_chapter import PROGRESS
+from course_pipeline.recorder import limit as recorder_limit
 
 HASH_SEEDS = ("0", "1")
 
@@ -67,8 +68,8 @@ class Recorder:
         if not reply:
             return f"error: the recorder stopped while recording {chapter}{_where(err)}; nothing recorded\n{messages}"
         if reply.get("timed_out"):
-            limit = self.project.time_limit + 30
-            return f"error: {chapter} was still running after {limit:g} s{_where(err)}; stopped, nothing recorded"
+            seconds = recorder_limit(self.project)
+            return f"error: {chapter} was still running after {seconds:g} s{_where(err)}; stopped, nothing recorded"
         code = reply["code"]
         if code < 0:
             name = signal.Signals(-code).name

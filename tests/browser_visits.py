@@ -90,6 +90,22 @@ PHONE_CODE = """() => ({
 })""".replace("COVERED_FIRST_LINES", COVERED_FIRST_LINES)
 
 
+def watched(tab):
+    """A tab that notes what it logs and asks for: tab.problems (console and script errors), tab.requests (URLs)."""
+    tab.problems, tab.requests = [], []
+    tab.on("console", lambda message: message.type == "error" and tab.problems.append(f"console error: {message.text}"))
+    tab.on("pageerror", lambda error: tab.problems.append(f"script error: {error}"))
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    return tab
+
+
+def visit(tab, url, until="load") -> list[str]:
+    """Go to a page in a watched tab; what the page asked for."""
+    tab.requests.clear()
+    tab.goto(url, wait_until=until)
+    return tab.requests
+
+
 def axe_violations(tab, options=None) -> list[dict]:
     """axe-core's violations on the page as it is now (open the answers first: their code and outputs count)."""
     tab.evaluate(AXE_SCRIPT)
@@ -117,15 +133,7 @@ class Visits:
                 context = self.browser.new_context(
                     viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
                 )
-            page = context.new_page()
-            page.problems, page.requests = [], []
-            page.on(
-                "console",
-                lambda message: message.type == "error" and page.problems.append(f"console error: {message.text}"),
-            )
-            page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
-            page.on("request", lambda request: page.requests.append(request.url))
-            self.tabs[screen] = page
+            self.tabs[screen] = watched(context.new_page())
         page = self.tabs[screen]
         page.problems.clear()
         page.requests.clear()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from course_pipeline.links import serve
+from course_pipeline.pytest_plugin import needs_site, run_folder
 from course_pipeline.pytest_plugin import project as the_project
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,17 +30,11 @@ SITE_STEPS = (["mkdocs", "build", "--strict", "--site-dir"], ["course_pipeline.o
 SITE_BUILD_LIMIT = 1200  # seconds
 
 
-def shared_folder(config) -> Path:
-    """A folder for the whole run: pytest's temporary folder, the one all pytest-xdist workers' folders are in."""
-    base = config._tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 def start_site_build(config) -> None:
     """Start building the site, then its offline copy zipped into it (course_pipeline/offline.py), as .ci/run
     builds them, in the background, once for the whole run (the first process to ask starts it): the tests that
     need no site run meanwhile."""
-    shared = shared_folder(config)
+    shared = run_folder(config)
     with (shared / "site.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if (shared / "site.started").exists():
@@ -59,13 +54,13 @@ def start_site_build(config) -> None:
 
 @pytest.hookimpl(trylast=True)  # after --shard has chosen this shard's tests
 def pytest_collection_modifyitems(config, items):
-    if not config.option.collectonly and any("built_site" in item.fixturenames for item in items):
+    if not config.option.collectonly and any(needs_site(item) for item in items):
         start_site_build(config)
 
 
 def pytest_unconfigure(config):
     """The whole run is over (this is not a pytest-xdist worker): stop a build that is still going."""
-    shared = config._tmp_path_factory.getbasetemp()
+    shared = run_folder(config)
     if os.environ.get("PYTEST_XDIST_WORKER") or not (shared / "site.pid").exists():
         return
     if not (shared / "site.status").exists():
@@ -77,15 +72,13 @@ def pytest_unconfigure(config):
 def built_site(pytestconfig):
     """The built site (see start_site_build), once it is there."""
     start_site_build(pytestconfig)
-    shared = shared_folder(pytestconfig)
+    shared = run_folder(pytestconfig)
     deadline = time.monotonic() + SITE_BUILD_LIMIT
     while not (shared / "site.status").exists():
         if time.monotonic() > deadline:
             pytest.fail(f"the site was not built after {SITE_BUILD_LIMIT} s; see {shared / 'site.log'}")
         time.sleep(0.2)
-    code, seconds = (shared / "site.status").read_text().split()
-    (shared / "site.seconds").write_text(seconds)  # for the benchmark
-    if code != "0":
+    if (shared / "site.status").read_text().split()[0] != "0":
         pytest.fail(f"building the site failed:\n{(shared / 'site.log').read_text()[-6000:]}")
     return shared / "site"
 
@@ -127,3 +120,24 @@ def visits(browser, site_url, project):
     seen = Visits(browser, site_url, {project.page_url(page) for page in project.pages()})
     yield seen
     seen.close()
+
+
+@pytest.fixture(scope="session")
+def desktop_tab(browser):
+    """A desktop tab (tests/browser_visits.py: watched), one per process."""
+    from tests.browser_visits import watched
+
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    yield watched(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def tab(desktop_tab):
+    """The desktop tab, blank, with nothing noted yet."""
+    desktop_tab.goto("about:blank")
+    desktop_tab.problems.clear()
+    desktop_tab.requests.clear()
+    return desktop_tab

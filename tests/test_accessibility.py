@@ -6,7 +6,7 @@ import pytest
 
 from course_pipeline.labels import LABELS
 from course_pipeline.pytest_plugin import project
-from tests.browser_visits import OPEN_ANSWERS, axe_violations
+from tests.browser_visits import OPEN_ANSWERS, axe_violations, visit, watched
 
 PROJECT = project()
 SITE_PAGES = [PROJECT.page_url(page) for page in PROJECT.pages()] + [
@@ -19,10 +19,7 @@ BLOCKING = ("serious", "critical")
 def scheme_tab(browser, scheme):
     """A tab whose system preference is `scheme` (the site follows it until the reader chooses)."""
     context = browser.new_context(viewport={"width": 1366, "height": 800}, color_scheme=scheme)
-    page = context.new_page()
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    return context, page
+    return context, watched(context.new_page())
 
 
 @pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
@@ -37,12 +34,6 @@ def dark_tab(browser):
     context, page = scheme_tab(browser, "dark")
     yield page
     context.close()
-
-
-def visit(tab, url):
-    tab.requests.clear()
-    tab.goto(url, wait_until="load")
-    return tab.requests
 
 
 def violations(tab, options=None):

@@ -8,6 +8,7 @@ import pytest
 
 from course_pipeline.pytest_plugin import project
 from course_pipeline.sections import section
+from tests.browser_visits import visit
 
 PROJECT = project()
 pytest.importorskip("playwright.sync_api")  # the `browser` fixture (conftest.py) drives it
@@ -18,41 +19,9 @@ SITE_PAGES = [page_path(page) for page in PROJECT.pages()] + [
 CHAPTERS = PROJECT.chapter_pages()
 
 
-@pytest.fixture(scope="session")
-def desktop_tab(browser):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
-    )
-    page = context.new_page()
-    page.problems, page.requests = [], []
-    page.on(
-        "console",
-        lambda message: (
-            page.problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None
-        ),
-    )
-    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def tab(desktop_tab):
-    desktop_tab.goto("about:blank")
-    desktop_tab.problems.clear()
-    return desktop_tab
-
-
-def visit(tab, url, until="load"):
-    tab.requests.clear()
-    tab.goto(url, wait_until=until)
-    return tab.requests
-
-
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_page_loads_cleanly(visits, site_url, path):
-    seen = visits.laptop(path)  # loaded until the network is idle, then with every answer opened
+    seen = visits.laptop(path)  # loaded, then with every answer opened
     own_host = urlsplit(site_url).netloc
     foreign = sorted({request for request in seen["requests"] if urlsplit(request).netloc not in (own_host, "")})
     assert not foreign, f"/{path} asked hosts other than the site itself: {foreign}"

@@ -18,6 +18,7 @@ import pytest
 from course_pipeline import device, page_furniture, record_chapter, records
 from course_pipeline.labels import LABELS
 from course_pipeline.pytest_plugin import project
+from tests.browser_visits import visit
 
 PROJECT = project()
 ZH, EN = PROJECT.default_language, next(language for language in PROJECT.languages if not language.default)
@@ -33,33 +34,6 @@ PAGES = [
     (PROJECT.page_url("docs/en/glossary.md"), "docs/en/glossary.md"),
 ]
 SWITCHER = "a.md-select__link[hreflang]"
-
-
-@pytest.fixture(scope="session")  # once per process: pytest-xdist interleaves modules
-def module_tab(browser):
-    """A desktop tab that notes console errors, script errors and every request (as tests/test_browser.py's)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.problems, page.requests = [], []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
-    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def tab(module_tab):
-    module_tab.goto("about:blank")
-    module_tab.problems.clear()
-    module_tab.requests.clear()
-    return module_tab
-
-
-def visit(tab, url, until="load"):
-    tab.requests.clear()
-    tab.goto(url, wait_until=until)
-    return tab.requests
 
 
 def attribute(tab, selector, name):

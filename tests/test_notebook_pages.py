@@ -12,10 +12,9 @@ from markdown_it import MarkdownIt
 
 from course_pipeline.labels import labels
 from course_pipeline.pytest_plugin import project
-from tests import test_browser
+from tests.browser_visits import visit
 
 PROJECT = project()
-desktop_tab, tab, visit = test_browser.desktop_tab, test_browser.tab, test_browser.visit  # a tab in Chromium
 CHAPTERS = PROJECT.chapter_pages()
 SHOWN = {language.code: f"docs/{language.code}/tensors.md" for language in PROJECT.languages}  # seen in Chromium
 TOC_LINK = re.compile(r'<a href="#([^"]+)" class="md-nav__link">')

@@ -87,13 +87,19 @@ def test_notebook_is_made_from_its_page(page):
 
 @pytest.mark.parametrize("page", [page for page in PROJECT.chapter_pages() if PROJECT.language_of(page).default])
 def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page, tmp_path):
-    """Each chapter's notebook runs once, in the default language: another language's notebook is the same code but
-    for its language's sections (tests/test_pages.py), which its page's blocks run and check, and it is made from
-    its page and records like this one (test_notebook_is_made_from_its_page)."""
-    path = PROJECT.notebook_path(page)
-    if not path.exists():
-        pytest.skip("the notebook is missing (test_notebook_is_made_from_its_page says so)")
-    to_run = [(path, nbformat.read(path, as_version=4))]
+    """Run the default language's notebook; another language's too, unless its code cells are the same (a chapter
+    whose plots are drawn by a section per language): every cell of every notebook runs in a kernel, and a
+    notebook that another one covers is not run twice."""
+    paths = [PROJECT.notebook_path(PROJECT.twin(page, language)) for language in PROJECT.languages]
+    if not all(path.exists() for path in paths):
+        pytest.skip("a notebook is missing (test_notebook_is_made_from_its_page says so)")
+    to_run, codes = [], []
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        code = [cell.source for cell in code_cells(notebook)]
+        if code not in codes:
+            to_run.append((path, notebook))
+            codes.append(code)
     for path, notebook in to_run:
         for number, (expected, ran) in enumerate(
             zip(code_cells(notebook), run_in_fresh_kernel(notebook, str(tmp_path))), 1

@@ -11,6 +11,7 @@ import pytest
 
 from course_pipeline.offline import FOLDER, ZIP, write_zip
 from course_pipeline.pytest_plugin import project
+from tests.browser_visits import watched
 
 PROJECT = project()
 playwright = pytest.importorskip("playwright.sync_api")
@@ -66,12 +67,7 @@ def offline_site(built_site, tmp_path_factory) -> Path:
 @pytest.fixture
 def disk_tab(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.problems, tab.requests = [], []
-    tab.on("console", lambda message: message.type == "error" and tab.problems.append(message.text))
-    tab.on("pageerror", lambda error: tab.problems.append(str(error)))
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    yield tab
+    yield watched(context.new_page())
     context.close()
 
 

@@ -8,9 +8,8 @@ import re
 import pytest
 
 from course_pipeline.search_index import JOINER, WORD_BREAK, plain_math, readable
-from tests import test_browser
+from tests.browser_visits import visit
 
-desktop_tab, tab, visit = test_browser.desktop_tab, test_browser.tab, test_browser.visit  # a tab in Chromium
 CLOSING = "。，、；：？！）」』》〉】"  # Chinese typesetting never starts a line with these
 LATEX = re.compile(r"\\[()\[\]]|\$\$|\\[A-Za-z]+")
 SEARCHES = [("", "梯度"), ("", "反向传播"), ("", "张量"), ("en/", "gradient")]  # 反向传播: two words of the index

@@ -2,6 +2,7 @@
 test exactly once, and a chapter's tests stay in one shard (the chapter runs once there)."""
 
 import functools
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,19 @@ def test_a_page_without_a_chapter_goes_with_its_twins():
 
     assert _group_named_by(project(), "en/glossary/") == "docs/zh/glossary.md"  # with its twin
     assert _group_named_by(project(), "no/such/page/") is None
+
+
+def test_a_chapter_s_code_runs_in_one_worker():
+    """Under pytest-xdist, each chapter's page blocks (both languages) go to one worker, so that it runs once
+    (pytest_plugin.py: GroupScheduling; pytest-xdist's own grouping does nothing under pytest 9.2)."""
+    pages = [f"docs/{language}/{page}.md" for page in ("tensors", "losses") for language in ("zh", "en")]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-n", "2", *pages],
+        cwd=project().root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    for page in ("tensors", "losses"):
+        workers = set(re.findall(rf"\[(gw\d+)\].*PASSED docs/\w+/{page}\.md", done.stdout))
+        assert len(workers) == 1, f"the blocks of {page}.md ran in workers {workers}, not in one"
