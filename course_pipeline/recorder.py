@@ -23,6 +23,7 @@ from pathlib import Path
 PRELOAD = (
     "numpy",
     "torch",
+    "torch._dynamo",  # a fresh Python imports it on its first optimizer (800 modules, sympy too: about 1.2 s)
     "matplotlib",
     "matplotlib.pyplot",
     "sklearn.datasets",

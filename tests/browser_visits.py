@@ -10,6 +10,7 @@ page and gathers everything they check; the others read it. pytest-xdist keeps a
 """
 
 import contextlib
+import json
 from pathlib import Path
 
 from axe_playwright_python.base import AXE_SCRIPT
@@ -36,6 +37,25 @@ COVERED_FIRST_LINES = """() => [...document.querySelectorAll('.language-python p
         box.right > button.left && box.top < button.bottom && box.bottom > button.top);
     return covered ? [line.toString()] : [];
 })"""
+
+# Each copy button in turn, scrolled to and clicked where a reader's pointer would land, and what it put on the
+# clipboard (or what covers the button there: a click would not reach it).
+COPY_EACH_BLOCK = """async () => {
+    const copied = [];
+    for (const button of document.querySelectorAll(BUTTON)) {
+        button.scrollIntoView({block: 'center'});
+        const box = button.getBoundingClientRect();
+        const there = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        if (!button.contains(there)) {
+            copied.push(`the copy button is covered by <${there?.tagName.toLowerCase()} class="${there?.className}">`);
+            continue;
+        }
+        await navigator.clipboard.writeText('');
+        button.click();
+        copied.push(await navigator.clipboard.readText());
+    }
+    return copied;
+}""".replace("BUTTON", json.dumps(COPY_BUTTON))
 
 UNTYPESET = "[...document.querySelectorAll('.arithmatex')].filter(m => !m.querySelector('.katex'))"
 LOADED = """() => ({
@@ -106,9 +126,44 @@ def visit(tab, url, until="load") -> list[str]:
     return tab.requests
 
 
+# axe-core's colour-contrast rule takes about a millisecond per element with text (each token of a code block):
+# three quarters of a page's axe time. Elements that look alike get the same verdict: the same tag, classes and
+# style attribute, and the same computed text and background style, all the way up to <html>, with text of the
+# same kind, both drawn or both not. So the rule checks one element of each look (marked data-contrast-sample,
+# which stays: axe-core may name an element by it); tests/test_accessibility.py shows that elements of one look
+# never differ in verdict, and that checking one of each fails on the same looks as checking every element.
+MARK_CONTRAST_SAMPLES = """() => {
+    const ids = new Map(), lookOf = new Map(), samples = new Map();
+    const id = key => ids.get(key) ?? (ids.set(key, ids.size), ids.size - 1);
+    const look = element => {
+        if (!element) return -1;
+        if (!lookOf.has(element)) {
+            const s = getComputedStyle(element);
+            lookOf.set(element, id([look(element.parentElement), element.tagName, element.getAttribute('class'),
+                element.getAttribute('style'), s.color, s.backgroundColor, s.backgroundImage, s.opacity, s.fontSize,
+                s.fontWeight, s.textShadow, s.webkitTextStroke, s.mixBlendMode, s.filter, s.visibility, s.display,
+                s.position].join('|')));
+        }
+        return lookOf.get(element);
+    };
+    window.contrastLooks = new Map();  // every element's look, for the test that compares with every element
+    for (const element of document.querySelectorAll('body *')) {
+        const text = [...element.childNodes].filter(node => node.nodeType === 3).map(node => node.data).join('');
+        const key = [look(element), /[\\p{L}\\p{N}]/u.test(text) ? 2 : text.trim() ? 1 : 0,
+            element.getClientRects().length > 0].join('|');
+        if (!samples.has(key)) samples.set(key, element);
+        window.contrastLooks.set(element, key);
+    }
+    samples.forEach(element => element.setAttribute('data-contrast-sample', ''));
+    axe.configure({rules: [{id: 'color-contrast', selector: '[data-contrast-sample]'}]});
+}"""
+
+
 def axe_violations(tab, options=None) -> list[dict]:
-    """axe-core's violations on the page as it is now (open the answers first: their code and outputs count)."""
+    """axe-core's violations on the page as it is now (open the answers first: their code and outputs count),
+    colour contrast on one element of each look."""
     tab.evaluate(AXE_SCRIPT)
+    tab.evaluate(MARK_CONTRAST_SAMPLES)
     options = {"resultTypes": ["violations"], **(options or {})}
     return tab.evaluate("options => axe.run(document, options)", options)["violations"]
 
@@ -165,10 +220,7 @@ class Visits:
         if path in KEY_PAGES or path.removeprefix("en/") in KEY_PAGES:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             tab.screenshot(path=SCREENSHOTS / f"{path.strip('/').replace('/', '_') or 'index'}.png", full_page=True)
-        buttons, seen["copied"] = tab.locator(COPY_BUTTON), []
-        for number in range(buttons.count()):
-            buttons.nth(number).click(force=True)
-            seen["copied"].append(tab.evaluate("navigator.clipboard.readText()").rstrip("\n"))
+        seen["copied"] = [text.rstrip("\n") for text in tab.evaluate(COPY_EACH_BLOCK)]
         # What the page asked for and logged from its load until now (seconds later: late requests count too).
         seen["requests"], seen["problems"] = list(tab.requests), list(tab.problems)
         seen["switched"] = self._switch(tab, path) if path in self.switch_on else {}

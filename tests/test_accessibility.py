@@ -3,6 +3,7 @@ download) on every page in both languages, notebook pages included, in the light
 dark one; the light/dark toggle; graphs on the dark background; KaTeX only where there is math; printed answers."""
 
 import pytest
+from axe_playwright_python.base import AXE_SCRIPT
 
 from course_pipeline.labels import LABELS
 from course_pipeline.pytest_plugin import project
@@ -61,6 +62,43 @@ def blocking(tab):
 def test_no_serious_accessibility_violations(visits, path):
     found = [v for v in visits.laptop(path)["violations"] if v["impact"] in BLOCKING]  # answers opened
     assert not found, report(path, found)
+
+
+# Colours no reader could read, put in a code block's keywords, an admonition's text, the navigation, one table
+# cell and one paragraph of its own (an inline style): the kinds of text a page has, each failing for axe-core.
+UNREADABLE = {"light": "#c8c8c8", "dark": "#484848"}  # on the scheme's background
+DEFECTS = ".highlight .k, .admonition p, .md-nav__link, td:first-child {color: COLOUR !important}"
+ONE_PARAGRAPH = (
+    "colour => { const all = document.querySelectorAll('.md-content p'); all[all.length >> 1].style.color = colour }"
+)
+LOOKS = """found => [...new Set(found.flatMap(violation => violation.nodes
+    .map(node => contrastLooks.get(document.querySelector(node.target[0])))))]"""
+
+
+@pytest.mark.parametrize("path, scheme", [("training-run/", "light"), ("en/notebooks/autograd/", "dark")])
+def test_contrast_checked_once_per_look_fails_where_every_element_does(light_tab, dark_tab, site_url, path, scheme):
+    """browser_visits.MARK_CONTRAST_SAMPLES: checking one element of each look finds every look that fails when
+    every element is checked, and no other (here with unreadable colours put on five kinds of text)."""
+    tab = light_tab if scheme == "light" else dark_tab
+    visit(tab, site_url + path)
+    tab.evaluate(OPEN_ANSWERS)
+    tab.add_style_tag(content=DEFECTS.replace("COLOUR", UNREADABLE[scheme]))
+    tab.evaluate(ONE_PARAGRAPH, UNREADABLE[scheme])
+    contrast = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
+    sampled = axe_violations(tab, contrast)
+    tab.evaluate(AXE_SCRIPT)  # axe-core afresh: colour contrast on every element
+    every = tab.evaluate("options => axe.run(document, options)", contrast)
+    assert sampled and every["violations"], f"/{path}: the unreadable colours were not found"
+    sampled_looks, every_looks, passed_looks = (
+        sorted(tab.evaluate(LOOKS, found), key=str) for found in (sampled, every["violations"], every["passes"])
+    )
+    assert None not in every_looks + passed_looks, f"/{path}: an element axe-core checked has no look"
+    assert len(every_looks) >= 5, f"/{path}: not every kind of unreadable text was found: {every_looks}"
+    mixed = set(every_looks) & set(passed_looks)
+    assert not mixed, f"/{path}: elements that look alike pass and fail: looks {sorted(mixed)}"
+    assert sampled_looks == every_looks, f"/{path}: checked once per look, other looks fail than when all are"
+    nodes = [sum(len(v["nodes"]) for v in found) for found in (sampled, every["violations"])]
+    assert nodes[0] < nodes[1], f"/{path}: as many elements checked once per look as in all ({nodes})"
 
 
 @pytest.mark.parametrize("path", DARK_PAGES)
