@@ -10,7 +10,6 @@ and its plugins load; the memos (memos.py) make it redo only the pages that chan
 """
 
 import argparse
-import contextlib
 import logging
 import os
 import sys
@@ -33,7 +32,6 @@ def build_everything(project: Project, site_dir: Path) -> bool:
         with ThreadPoolExecutor(max_workers=1) as pool:
             recording = pool.submit(record_all, project, stale)
             config = site_config(project, site_dir)
-            warm_up_notebooks(project)
             if not recording.result():
                 return False
     from course_pipeline import notebooks  # nbformat takes a while to import: not before the chapters start
@@ -66,16 +64,6 @@ def site_config(project: Project, site_dir: Path):
         logger.setLevel(logging.WARNING)
         logger.propagate = False
     return load_config(str(project.root / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
-
-
-def warm_up_notebooks(project: Project):
-    """The first notebook a process renders also pays for nbconvert's set-up (about 0.4 s): render one that is
-    there already, and throw it away."""
-    from mkdocs_jupyter.convert import nb2html
-
-    existing = sorted(project.docs.glob("*/notebooks/*.ipynb"), key=lambda path: path.stat().st_size)
-    with contextlib.suppress(Exception):  # only a warm-up: a broken notebook is the build's to report
-        nb2html(str(existing[0]), custom_mathjax_url="")
 
 
 def build_site(config) -> bool:

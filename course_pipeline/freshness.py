@@ -18,6 +18,7 @@ Versions are read from package metadata, never by importing the packages: a buil
 imports no torch.
 """
 
+import functools
 import hashlib
 import json
 import platform
@@ -48,13 +49,15 @@ def digest(*parts) -> str:
 
 
 def versions(packages=CHAPTER_PACKAGES) -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for package in packages:
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = "not installed"
-    return found
+    return {"python": platform.python_version(), **{package: installed(package) for package in packages}}
+
+
+@functools.cache  # read once per process (each page's records ask): packages are not installed mid-build
+def installed(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def all_versions() -> list[str]:
@@ -154,4 +157,4 @@ def built_site(site_dir: Path, *leave_out: str) -> str:
 
 def memo_salt(packages: tuple[str, ...]) -> list[str]:
     """What a memo of the site build depends on besides its inputs: the versions of the packages computing it."""
-    return [metadata.version(package) for package in packages]
+    return [installed(package) for package in packages]

@@ -52,6 +52,9 @@ class CoursePlugin(BasePlugin):
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
 
+    def on_shutdown(self):
+        mkdocs_jupyter_cache.shut_down()
+
     def on_config(self, config):
         self.project = Project(Path(config.config_file_path).parent)
         memos.place_in(self.project.root)
@@ -78,6 +81,8 @@ class CoursePlugin(BasePlugin):
             self._check_records_and_notebooks()
         except SnippetError as error:
             raise PluginError(str(error)) from None
+        if patches.enabled():
+            mkdocs_jupyter_cache.render_ahead(config, self.project.docs)  # every language's, meanwhile
 
     def _check_records_and_notebooks(self):
         project = self.project
@@ -122,6 +127,7 @@ class CoursePlugin(BasePlugin):
     def on_page_markdown(self, markdown, page, config, files):
         page_furniture.describe(self.project, page, markdown, config)  # description, source, edit/report links
         if page.file.src_uri.endswith(".ipynb"):
+            mkdocs_jupyter_cache.wait_for(page.file.abs_src_path)  # if rendered ahead
             page.meta["search"] = {"exclude": True}  # its chapter page, with the same text, is what search finds
             return markdown
         project, words = self.project, labels(config.theme["language"])

@@ -167,8 +167,8 @@ def test_code_written_on_a_page_fails(project):
     assert "docs/en/demo.md:6: python code written on the page" in output
 
 
-def build(project, site):
-    return run(project, "course_pipeline.build", "--site-dir", str(project / site))
+def build(project, site, **environment):
+    return run(project, "course_pipeline.build", "--site-dir", str(project / site), **environment)
 
 
 @pytest.mark.parametrize("link", ["missing.md", "demo.md#no-such-heading"])
@@ -200,7 +200,8 @@ def test_outputs_that_differ_on_cuda_are_shown_in_device_tabs(project):
 
 
 def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(project):
-    """The build's memos (course_pipeline/memos.py) never serve a result made from other inputs."""
+    """The build's memos (course_pipeline/memos.py) never serve a result made from other inputs, and notebooks
+    rendered ahead in other processes (patches/mkdocs_jupyter_cache.py) are what mkdocs-jupyter renders itself."""
     code, output = build(project, "before")
     assert code == 0, output
     memos = project / ".cache" / "site-build"
@@ -219,14 +220,15 @@ def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(proj
     code, output = build(project, "memoized")
     assert code == 0, output
     assert "recorded snippets/demo.py" in output, "the edited chapter runs again"
-    shutil.rmtree(memos)
-    code, output = build(project, "scratch")
+    assert len(list((project / ".cache" / "mkdocs-jupyter").iterdir())) == 2, "each language's notebook is kept"
+    shutil.rmtree(project / ".cache")  # the memos, nbconvert's templates, mkdocs-jupyter's notebooks
+    code, output = build(project, "scratch", COURSE_PATCHES="off")
     assert code == 0, output
     memoized, scratch = project / "memoized", project / "scratch"
     files = sorted(path.relative_to(scratch) for path in scratch.rglob("*") if path.is_file())
     assert files == sorted(path.relative_to(memoized) for path in memoized.rglob("*") if path.is_file())
     differing = [str(name) for name in files if (memoized / name).read_bytes() != (scratch / name).read_bytes()]
-    assert differing in ([], [".inputs"]), f"differ from a build without memos: {differing}"
+    assert differing in ([], [".inputs"]), f"differ from a build without memos or patches: {differing}"
     assert "2 + 2 = 5" in (memoized / "en" / "demo" / "index.html").read_text(encoding="utf-8")
     assert "新添的中文句子" in (memoized / "demo" / "index.html").read_text(encoding="utf-8")
 
