@@ -276,6 +276,9 @@ def main(argv=None) -> int:
             check=False,
         )
         summary = said.strip().splitlines()[-1] if said.strip() else "no output"
+        for line in said.splitlines():
+            if line.startswith(("FAILED ", "ERROR ")):
+                print(f"  {line[:300]}", file=sys.stderr)  # a target is not met by a run that fails
         report(
             (
                 "the README's test command, clean state",

@@ -54,6 +54,18 @@ def preload(project) -> None:
                 __import__(name)
 
 
+def draw_new_seeds() -> None:
+    """In a forked child: random states of its own, as a fresh Python's (Python's, NumPy's and torch's default
+    generators are seeded from the operating system at import; a child would share its parent's)."""
+    import random
+
+    random.seed()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    if "torch" in sys.modules:
+        sys.modules["torch"].seed()
+
+
 def run_child(request: dict) -> None:
     """In the forked child: become the chapter's fresh Python, record it, exit."""
     from course_pipeline.project import Project
@@ -67,6 +79,7 @@ def run_child(request: dict) -> None:
     sys.stdout = os.fdopen(1, "w", buffering=1)
     sys.stderr = os.fdopen(2, "w", buffering=1)
     end_with_parent()
+    draw_new_seeds()
     code = 0
     try:
         print(record(Project.find(), request["chapter"], request["device"], Path(request["folder"])))

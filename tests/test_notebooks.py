@@ -11,7 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 import course_pipeline
-from course_pipeline import notebooks
+from course_pipeline import notebooks, warm_kernels
 from course_pipeline.pytest_plugin import project
 from course_pipeline.records import REGENERATE
 
@@ -44,20 +44,29 @@ def code_cells(notebook):
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def run_in_fresh_kernel(notebook, scratch):
+KERNEL_ENVIRONMENT = {
+    **os.environ,
+    "PATH": os.pathsep.join([str(KERNEL_BIN), str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+
+
+@pytest.fixture(scope="session")
+def warm_kernels_options():
+    """Kernels forked by a warm Python (course_pipeline/warm_kernels.py): fresh, without seconds of imports."""
+    with warm_kernels.started(KERNEL_ENVIRONMENT) as options:
+        yield options
+
+
+def run_in_fresh_kernel(notebook, scratch, kernels):
     runnable = nbformat.v4.new_notebook(metadata=notebook.metadata)
     runnable.cells = [nbformat.v4.new_code_cell(PREAMBLE)] + [
         nbformat.v4.new_code_cell(cell.source) for cell in code_cells(notebook)
     ]
     client = NotebookClient(
-        runnable,
-        timeout=PROJECT.time_limit,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": scratch}},
+        runnable, **kernels, timeout=PROJECT.time_limit, allow_errors=True, resources={"metadata": {"path": scratch}}
     )
-    path = os.pathsep.join([str(KERNEL_BIN), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    client.execute(env={**os.environ, "PATH": path, "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    client.execute(env=KERNEL_ENVIRONMENT)
     return runnable.cells[1:]
 
 
@@ -86,7 +95,7 @@ def test_notebook_is_made_from_its_page(page):
 
 
 @pytest.mark.parametrize("page", [page for page in PROJECT.chapter_pages() if PROJECT.language_of(page).default])
-def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page, tmp_path):
+def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page, tmp_path, warm_kernels_options):
     """Run the default language's notebook; another language's too, unless its code cells are the same (a chapter
     whose plots are drawn by a section per language): every cell of every notebook runs in a kernel, and a
     notebook that another one covers is not run twice."""
@@ -102,7 +111,7 @@ def test_notebooks_run_top_to_bottom_in_a_fresh_kernel(page, tmp_path):
             codes.append(code)
     for path, notebook in to_run:
         for number, (expected, ran) in enumerate(
-            zip(code_cells(notebook), run_in_fresh_kernel(notebook, str(tmp_path))), 1
+            zip(code_cells(notebook), run_in_fresh_kernel(notebook, str(tmp_path), warm_kernels_options)), 1
         ):
             where = f"{path.relative_to(ROOT)}, code cell {number}"
             error = next((output for output in ran.outputs if output.output_type == "error"), None)
