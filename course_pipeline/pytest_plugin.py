@@ -197,7 +197,13 @@ def run_folder(config) -> Path:
     """A folder for the whole run, seen by every process of it: pytest's temporary folder, the one all pytest-xdist
     workers' own folders are in."""
     base = config._tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return base.parent if is_worker(config) else base
+
+
+def is_worker(config) -> bool:
+    """A pytest-xdist worker: told by its config, not by PYTEST_XDIST_WORKER, which a pytest started by a test
+    inherits from the worker running that test."""
+    return hasattr(config, "workerinput")
 
 
 def groups_file(config) -> Path:
@@ -239,7 +245,7 @@ def pytest_collection_modifyitems(config, items):
     units = {item.nodeid: groups[item.nodeid] + (" (site)" if needs_site(item) else "") for item in items}
     sizes = collections.Counter(units.values())
     items.sort(key=lambda item: (needs_site(item), -sizes[units[item.nodeid]], units[item.nodeid]))
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    if is_worker(config):
         path = groups_file(config)
         staged = path.with_name(f"groups.{os.getpid()}.json")
         staged.write_text(json.dumps(units), encoding="utf-8")

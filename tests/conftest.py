@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from course_pipeline.links import serve
-from course_pipeline.pytest_plugin import needs_site, run_folder
+from course_pipeline.pytest_plugin import is_worker, needs_site, run_folder
 from course_pipeline.pytest_plugin import project as the_project
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(config, items):
 def pytest_unconfigure(config):
     """The whole run is over (this is not a pytest-xdist worker): stop a build that is still going."""
     shared = run_folder(config)
-    if os.environ.get("PYTEST_XDIST_WORKER") or not (shared / "site.pid").exists():
+    if is_worker(config) or not (shared / "site.pid").exists():
         return
     if not (shared / "site.status").exists():
         with contextlib.suppress(ProcessLookupError):

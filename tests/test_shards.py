@@ -2,6 +2,7 @@
 test exactly once, and a chapter's tests stay in one shard (the chapter runs once there)."""
 
 import functools
+import os
 import re
 import subprocess
 import sys
@@ -70,15 +71,19 @@ def test_a_page_without_a_chapter_goes_with_its_twins():
     assert _group_named_by(project(), "no/such/page/") is None
 
 
-def test_a_chapter_s_code_runs_in_one_worker():
+def test_a_chapter_s_code_runs_in_one_worker(tmp_path):
     """Under pytest-xdist, each chapter's page blocks (both languages) go to one worker, so that it runs once
-    (pytest_plugin.py: GroupScheduling; pytest-xdist's own grouping does nothing under pytest 9.2)."""
+    (pytest_plugin.py: GroupScheduling; pytest-xdist's own grouping does nothing under pytest 9.2). Here as in a
+    pytest started by a test in a worker, with its environment, beside another run's groups."""
     pages = [f"docs/{language}/{page}.md" for page in ("tensors", "losses") for language in ("zh", "en")]
+    (tmp_path / "groups.json").write_text("{}")  # what another run, in the folder above, might leave
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-n", "2", *pages],
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-n", "2", f"--basetemp={tmp_path / 'run'}"]
+        + pages,
         cwd=project().root,
         capture_output=True,
         text=True,
+        env={**os.environ, "PYTEST_XDIST_WORKER": "gw0"},
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     for page in ("tensors", "losses"):
