@@ -10,6 +10,7 @@ and its plugins load; the memos (memos.py) make it redo only the pages that chan
 """
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -17,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from course_pipeline import freshness
+from course_pipeline import freshness, memos
 from course_pipeline.project import Project
 from course_pipeline.regenerate import record_all
 
@@ -32,6 +33,7 @@ def build_everything(project: Project, site_dir: Path) -> bool:
         with ThreadPoolExecutor(max_workers=1) as pool:
             recording = pool.submit(record_all, project, stale)
             config = site_config(project, site_dir)
+            warm_up_search(project)
             if not recording.result():
                 return False
     from course_pipeline import notebooks  # nbformat takes a while to import: not before the chapters start
@@ -64,6 +66,16 @@ def site_config(project: Project, site_dir: Path):
         logger.setLevel(logging.WARNING)
         logger.propagate = False
     return load_config(str(project.root / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
+
+
+def warm_up_search(project: Project) -> None:
+    """With no memo of cut Chinese words yet (a first build), the search index will load jieba's dictionary
+    (about a second): load it now, while the chapters run."""
+    if not (project.root / memos.FOLDER / "words.json").exists():
+        with contextlib.suppress(ImportError):
+            import jieba
+
+            jieba.initialize()
 
 
 def build_site(config) -> bool:

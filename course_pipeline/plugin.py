@@ -82,7 +82,7 @@ class CoursePlugin(BasePlugin):
         except SnippetError as error:
             raise PluginError(str(error)) from None
         if patches.enabled():
-            mkdocs_jupyter_cache.render_ahead(config, self.project.docs)  # every language's, meanwhile
+            mkdocs_jupyter_cache.render_ahead(config, self.project.docs, self.project.default_language.code)
 
     def _check_records_and_notebooks(self):
         project = self.project

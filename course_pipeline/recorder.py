@@ -120,6 +120,9 @@ def main() -> int:
     parent = os.getppid()
     project = Project.find()
     preload(project)
+    from course_pipeline import freshness, record_chapter  # noqa: F401  (what each child runs, imported once)
+
+    freshness.versions()  # read once (it is kept), not in every child
     print(json.dumps({"ready": 1}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)

@@ -62,6 +62,7 @@ def test_a_kernel_ends_with_its_stand_in(kernels):
     manager.start_kernel()
     client = manager.client()
     client.start_channels()
+    client.wait_for_ready(timeout=60)  # its outputs are not missed (the output channel is connected)
     printed = []
     client.execute_interactive(
         "import os; print(os.getpid())",

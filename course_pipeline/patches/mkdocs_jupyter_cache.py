@@ -41,15 +41,17 @@ def keep_every_language(config, docs: Path) -> None:
         jupyter._used_cache_paths.add(_cache_path(jupyter, notebook))
 
 
-def render_ahead(config, docs: Path) -> None:
-    """Start rendering every language's notebooks that are not in the cache, in other processes."""
+def render_ahead(config, docs: Path, first_language: str) -> None:
+    """Start rendering every language's notebooks that are not in the cache, in other processes, in the order
+    the build asks for them (the first language's build first, each folder's files in alphabetical order)."""
     global _pool
     jupyter = config.plugins["mkdocs-jupyter"]
     if jupyter.config["execute"] or not jupyter.config["cache"]:
         return  # a notebook run by the build, or no cache: left to the plugin
+    in_order = sorted(docs.glob("*/notebooks/*.ipynb"), key=lambda path: (path.parts[-3] != first_language, path))
     missing = [
         (str(notebook), str(_cache_path(jupyter, notebook)))
-        for notebook in sorted(docs.glob("*/notebooks/*.ipynb"))
+        for notebook in in_order
         if not _cache_path(jupyter, notebook).exists() and str(notebook) not in _rendering
     ]
     if not missing:
