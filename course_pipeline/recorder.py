@@ -62,8 +62,8 @@ def draw_new_seeds() -> None:
     random.seed()
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()
-    if "torch" in sys.modules:
-        sys.modules["torch"].seed()
+    if "torch" in sys.modules:  # the CPU's; a GPU's generators start in the child, as in a fresh Python
+        sys.modules["torch"].default_generator.seed()
 
 
 def run_child(request: dict) -> None:
