@@ -9,6 +9,10 @@ serve` keeps one alive between saves.
 
 The child writes its records into `folder` (record_chapter.record) and its messages, with a line per section
 started, into `log`. The hash seed is the recorder's: start one recorder per seed.
+
+What a forked or spawned child needs, here and in warm_kernels.py and the notebook renderers of
+patches/mkdocs_jupyter_cache.py, is here too: random states of its own (draw_new_seeds), and an end when what
+it lives for has gone (exit_when, alive).
 """
 
 import ast
@@ -17,6 +21,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -64,6 +69,30 @@ def draw_new_seeds() -> None:
         sys.modules["numpy"].random.seed()
     if "torch" in sys.modules:  # the CPU's; a GPU's generators start in the child, as in a fresh Python
         sys.modules["torch"].default_generator.seed()
+
+
+def alive(pid: int) -> bool:
+    """Whether a process is there and not a zombie (one that ended, not yet reaped by its parent)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    with contextlib.suppress(OSError):  # Linux; elsewhere a zombie counts until its parent reaps it
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return True
+
+
+def exit_when(gone, every: float = 0.2) -> None:
+    """In a child: end the process as soon as `gone()` says what it lives for has gone (checked by a thread)."""
+
+    def watch():
+        while not gone():
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def run_child(request: dict) -> None:

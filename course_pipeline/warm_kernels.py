@@ -25,6 +25,8 @@ from pathlib import Path
 
 from traitlets import default
 
+from course_pipeline.recorder import alive, draw_new_seeds, exit_when
+
 NAME = "warm-python3"
 
 
@@ -99,8 +101,6 @@ def serve(address: str) -> None:
 
 def run_kernel(request: dict) -> None:
     """In the forked child: become the kernel a fresh `python -m ipykernel_launcher` in that folder would be."""
-    from course_pipeline.recorder import draw_new_seeds
-
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     draw_new_seeds()
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # not the warm Python's standard input
@@ -111,14 +111,7 @@ def run_kernel(request: dict) -> None:
     sys.argv = ["ipykernel_launcher", *request["argv"]]
     if os.environ.get("JPY_PARENT_PID"):  # read by ipykernel at its import (here, before there was one)
         sys.argv.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")
-    stand_in = request["stand_in"]
-
-    def end_with_stand_in():
-        while alive(stand_in):
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=end_with_stand_in, daemon=True).start()
+    exit_when(lambda: not alive(request["stand_in"]))
     from ipykernel.kernelapp import launch_new_instance
 
     code = 0
@@ -130,19 +123,6 @@ def run_kernel(request: dict) -> None:
         os._exit(code)
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    if Path(f"/proc/{pid}/stat").exists():  # a zombie is gone too (Linux; elsewhere, once its parent reaps it)
-        with contextlib.suppress(OSError):
-            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    return True
-
-
 def stand_in(address: str, argv: list[str]) -> int:
     """Jupyter's kernel process: get a kernel from the warm Python, pass signals on, last as long as it."""
     with socket.socket(socket.AF_UNIX) as connection:
@@ -150,8 +130,13 @@ def stand_in(address: str, argv: list[str]) -> int:
         request = {"argv": argv, "cwd": os.getcwd(), "environment": dict(os.environ), "stand_in": os.getpid()}
         connection.sendall((json.dumps(request) + "\n").encode())
         kernel = int(connection.makefile().readline())
+
+    def pass_on(number, frame):
+        with contextlib.suppress(ProcessLookupError):  # the kernel has just ended
+            os.kill(kernel, number)
+
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(number, lambda number, frame: os.kill(kernel, number))
+        signal.signal(number, pass_on)
     jupyter = os.getppid()
     while alive(kernel):
         if os.getppid() != jupyter:  # whoever started it has gone without stopping it: stop the kernel

@@ -21,6 +21,7 @@ import pytest
 
 from course_pipeline import records
 from course_pipeline.pytest_plugin import project as this_project
+from course_pipeline.recorder import alive
 
 ROOT = this_project().root
 
@@ -441,9 +442,6 @@ def test_a_warm_recorder_outlives_the_build_that_started_it_not_the_process(proj
     pid, recorded, same = (done.stdout.split() + ["", "", ""])[:3]
     assert recorded == "None" and same == "True", done.stdout + done.stderr  # by the recorder the thread started
     deadline = time.monotonic() + 30
-    while os.path.exists(f"/proc/{pid}") and "(python" in open(f"/proc/{pid}/stat").read():
-        if " Z " in open(f"/proc/{pid}/stat").read() or time.monotonic() > deadline:
-            break
+    while alive(int(pid)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    gone = not os.path.exists(f"/proc/{pid}") or " Z " in open(f"/proc/{pid}/stat").read()
-    assert gone, "the recorder kept running after the process that started it ended"
+    assert not alive(int(pid)), "the recorder kept running after the process that started it ended"

@@ -13,6 +13,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from course_pipeline import warm_kernels
+from course_pipeline.recorder import alive
 
 # Numbers from the default generators, never seeded: each fresh Python seeds them anew, from the system.
 UNSEEDED = "import random, numpy, torch; print(random.random(), numpy.random.rand(), torch.rand(1).item())"
@@ -74,6 +75,6 @@ def test_a_kernel_ends_with_its_stand_in(kernels):
     os.kill(manager.provisioner.process.pid, signal.SIGKILL)  # Jupyter's kernel process dies, with no word
     manager.provisioner.process.wait()
     deadline = time.monotonic() + 10
-    while warm_kernels.alive(kernel) and time.monotonic() < deadline:
+    while alive(kernel) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not warm_kernels.alive(kernel), "a kernel outlived its stand-in"
+    assert not alive(kernel), "a kernel outlived its stand-in"

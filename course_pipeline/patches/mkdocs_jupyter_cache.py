@@ -13,8 +13,6 @@ import contextlib
 import json
 import os
 import tempfile
-import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -49,11 +47,8 @@ def render_ahead(config, docs: Path, first_language: str) -> None:
     if jupyter.config["execute"] or not jupyter.config["cache"]:
         return  # a notebook run by the build, or no cache: left to the plugin
     in_order = sorted(docs.glob("*/notebooks/*.ipynb"), key=lambda path: (path.parts[-3] != first_language, path))
-    missing = [
-        (str(notebook), str(_cache_path(jupyter, notebook)))
-        for notebook in in_order
-        if not _cache_path(jupyter, notebook).exists() and str(notebook) not in _rendering
-    ]
+    entries = {str(notebook): _cache_path(jupyter, notebook) for notebook in in_order}
+    missing = [(path, str(entry)) for path, entry in entries.items() if not entry.exists() and path not in _rendering]
     if not missing:
         return
     if _pool is None:  # spawned, not forked: `mkdocs serve` has threads
@@ -67,13 +62,9 @@ def render_ahead(config, docs: Path, first_language: str) -> None:
 
 def end_with(build: int) -> None:
     """In a worker: exit when the build's process has gone (stopped, killed), not live on, holding its output."""
+    from course_pipeline.recorder import exit_when
 
-    def watch():
-        while os.getppid() == build:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+    exit_when(lambda: os.getppid() != build)
 
 
 def wait_for(notebook: str) -> None:
