@@ -4,9 +4,10 @@ What a section shows is what a reader sees when running it: its printed text (wa
 "UserWarning: ..." lines), the torchviz graph its last line evaluates to, and the matplotlib figures it draws.
 
 A chapter runs as a reader's fresh Python would, and cannot harm the run around it: in a scratch working
-directory, within the project's time limit, with os._exit() turned into an error, and with the global state it
-changes (default dtype, print options, grad mode, deterministic mode, warning filters, environment...) put back
-afterwards. A section that prints more than the output limit, or text no terminal could print, is an error.
+directory (files it writes into the project are an error), within the project's time limit, with os._exit()
+turned into an error, and with the global state it changes (default dtype, print options, grad mode,
+deterministic mode, warning filters, environment...) put back afterwards. A section that prints more than the
+output limit, or text no terminal could print, is an error.
 """
 
 import ast
@@ -23,6 +24,7 @@ import threading
 import traceback
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from course_pipeline.project import Project
 from course_pipeline.sections import Section, SnippetError, read_sections
@@ -42,13 +44,16 @@ class _Stop(BaseException):
     """Ends a chapter's run from outside its code: the time limit, or os._exit(); the message says which."""
 
 
-def run_chapter(project: Project, chapter: str, progress=None) -> list[SectionRun]:
+def run_chapter(project: Project, chapter: str, progress=None, scratch: str | None = None) -> list[SectionRun]:
     """Run every section of a snippet file in file order; stop at the first that raises. `progress(section)`,
-    if given, is told which section starts (a parent process reports it if this one dies)."""
+    if given, is told which section starts (a parent process reports it if this one dies). The chapter works in
+    `scratch` if given (its owner removes it: recorder.py, whose child may crash), else in a temporary folder;
+    a chapter that writes into the project is an error (SnippetError)."""
     namespace = {"__name__": "__main__"}
     runs = []
     _fresh_matplotlib()
-    with _scratch_directory(), _global_state_kept(), _no_process_exit():
+    before = project_files(project.root)
+    with _working_folder(scratch), _global_state_kept(), _no_process_exit():
         for section in read_sections(project.root, chapter):
             run = SectionRun(section)
             runs.append(run)
@@ -67,7 +72,26 @@ def run_chapter(project: Project, chapter: str, progress=None) -> list[SectionRu
                 run.error = _output_problem(project, section, run.output)
             if run.error:
                 break
+    left = sorted(project_files(project.root) - before)
+    if left:
+        raise SnippetError(
+            f"{chapter} wrote into the project: {', '.join(left)} (new since it started). A chapter writes its "
+            f"files into its working folder or a temporary one: fix the chapter; if another program made them "
+            f"meanwhile, run again"
+        )
     return runs
+
+
+IGNORED = {".git", ".venv", ".cache", "site", "__pycache__", "node_modules", ".pytest_cache"}
+
+
+def project_files(root: Path) -> set[str]:
+    """Every file of the project, the folders of tools and caches left out."""
+    found = set()
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name not in IGNORED]
+        found.update(os.path.relpath(os.path.join(folder, name), root) for name in files)
+    return found
 
 
 @contextlib.contextmanager
@@ -112,11 +136,11 @@ def _no_process_exit():
 
 
 @contextlib.contextmanager
-def _scratch_directory():
-    """Files a chapter writes go to a temporary folder, not into the project."""
+def _working_folder(scratch: str | None):
+    """Files a chapter writes go to `scratch` or a temporary folder, not into the project."""
     before = os.getcwd()
-    with tempfile.TemporaryDirectory(prefix="chapter-") as scratch:
-        os.chdir(scratch)
+    with contextlib.ExitStack() as stack:
+        os.chdir(scratch or stack.enter_context(tempfile.TemporaryDirectory(prefix="chapter-")))
         try:
             yield
         finally:

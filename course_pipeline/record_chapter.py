@@ -24,7 +24,6 @@ from course_pipeline.execute import run_chapter
 from course_pipeline.project import Project
 from course_pipeline.sections import SnippetError
 
-IGNORED = {".git", ".venv", ".cache", "site", "__pycache__", "node_modules", ".pytest_cache"}
 PROGRESS = "section: "
 
 
@@ -44,15 +43,6 @@ def hardware(device: str) -> str:
     return f"{models[0] if models else platform.processor() or 'CPU'} ({platform.machine()})"
 
 
-def project_files(root: Path) -> set[str]:
-    """Every file of the project, the folders of tools and caches left out."""
-    found = set()
-    for folder, subfolders, files in os.walk(root):
-        subfolders[:] = [name for name in subfolders if name not in IGNORED]
-        found.update(os.path.relpath(os.path.join(folder, name), root) for name in files)
-    return found
-
-
 def end_with_parent() -> None:
     """Die when the process that started this one dies (mkdocs serve stopped, say): no orphan left running."""
     if sys.platform.startswith("linux"):
@@ -61,17 +51,14 @@ def end_with_parent() -> None:
             sys.exit(1)
 
 
-def record(project: Project, chapter: str, device: str, folder: Path) -> str:
-    started, before = time.perf_counter(), project_files(project.root)
+def record(project: Project, chapter: str, device: str, folder: Path, scratch: str | None = None) -> str:
+    started = time.perf_counter()
     runs = run_chapter(
-        project, chapter, progress=lambda section: print(PROGRESS + section.name, file=sys.stderr, flush=True)
+        project,
+        chapter,
+        progress=lambda section: print(PROGRESS + section.name, file=sys.stderr, flush=True),
+        scratch=scratch,
     )
-    left = sorted(project_files(project.root) - before)
-    if left:
-        raise SnippetError(
-            f"{chapter} wrote into the project: {', '.join(left)}; a chapter writes its files into its working "
-            f"folder (a scratch folder when recorded) or a temporary one. Delete them and fix the chapter"
-        )
     records.write_folder(
         folder,
         runs,

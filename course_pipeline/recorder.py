@@ -19,8 +19,10 @@ import ast
 import contextlib
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -95,7 +97,7 @@ def exit_when(gone, every: float = 0.2) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def run_child(request: dict) -> None:
+def run_child(request: dict, scratch: str) -> None:
     """In the forked child: become the chapter's fresh Python, record it, exit."""
     from course_pipeline.project import Project
     from course_pipeline.record_chapter import end_with_parent, record
@@ -111,7 +113,7 @@ def run_child(request: dict) -> None:
     draw_new_seeds()
     code = 0
     try:
-        print(record(Project.find(), request["chapter"], request["device"], Path(request["folder"])))
+        print(record(Project.find(), request["chapter"], request["device"], Path(request["folder"]), scratch))
     except SnippetError as error:
         print(f"error: {error}", file=sys.stderr)
         code = 1
@@ -155,10 +157,14 @@ def main() -> int:
     print(json.dumps({"ready": 1}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        child = os.fork()
+        scratch = tempfile.mkdtemp(prefix="chapter-")  # the chapter's working folder, removed here: its child
+        child = os.fork()  # may crash before removing it
         if child == 0:
-            run_child(request)
-        print(json.dumps(wait(child, limit(project), parent)), flush=True)
+            run_child(request, scratch)
+        try:
+            print(json.dumps(wait(child, limit(project), parent)), flush=True)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

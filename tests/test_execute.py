@@ -9,13 +9,14 @@ import pytest
 
 from course_pipeline.execute import run_chapter
 from course_pipeline.project import Project
+from course_pipeline.sections import SnippetError
 
 
 def project_with(tmp_path, monkeypatch, **chapters) -> Project:
+    (tmp_path / "snippets").mkdir(parents=True)
     (tmp_path / "mkdocs.yml").write_text(
         "plugins:\n  - i18n:\n      languages:\n        - locale: en\n          default: true\n"
     )
-    (tmp_path / "snippets").mkdir()
     for name, code in chapters.items():
         (tmp_path / "snippets" / f"{name}.py").write_text(code)
     monkeypatch.setenv("COURSE_TIME_LIMIT", "1")
@@ -27,8 +28,8 @@ def section(name, code):
     return f"# --8<-- [start:{name}]\n{code}\n# --8<-- [end:{name}]\n"
 
 
-def error_of(project, chapter):
-    runs = run_chapter(project, f"snippets/{chapter}.py")
+def error_of(project, chapter, **options):
+    runs = run_chapter(project, f"snippets/{chapter}.py", **options)
     return runs[-1].section.name, runs[-1].error
 
 
@@ -73,6 +74,24 @@ def test_files_a_chapter_writes_land_in_a_scratch_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert error_of(project, "writer")[1] is None
     assert not (tmp_path / "out.txt").exists() and os.getcwd() == str(tmp_path)
+
+
+def test_a_chapter_that_writes_into_the_project_fails_and_is_not_told_to_delete(tmp_path, monkeypatch):
+    write = f"open({str(tmp_path / 'snippets' / 'made.txt')!r}, 'w').close()"
+    project = project_with(tmp_path, monkeypatch, writer=section("write", write))
+    with pytest.raises(SnippetError) as raised:
+        run_chapter(project, "snippets/writer.py")
+    message = str(raised.value)
+    assert "snippets/writer.py wrote into the project: snippets/made.txt" in message
+    assert "another program" in message and "delete" not in message.lower()  # they may be a contributor's files
+
+
+def test_a_working_folder_given_is_used_and_kept(tmp_path, monkeypatch):
+    project = project_with(tmp_path / "project", monkeypatch, writer=section("write", "open('out.txt', 'w').close()"))
+    given = tmp_path / "scratch"
+    given.mkdir()
+    assert error_of(project, "writer", scratch=str(given))[1] is None
+    assert (given / "out.txt").exists()  # its owner (recorder.py) removes it, even after a crash
 
 
 def test_global_state_does_not_leak_into_the_next_chapter(tmp_path, monkeypatch):

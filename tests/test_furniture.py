@@ -225,7 +225,6 @@ def test_stamp_says_when_each_record_was_made(monkeypatch):
 
 def test_a_record_carries_its_utc_date_outside_the_outputs_digest(monkeypatch, tmp_path):
     monkeypatch.setattr(record_chapter, "run_chapter", lambda *args, **kwargs: [])
-    monkeypatch.setattr(record_chapter, "project_files", lambda root: set())  # other writers stay out of it
     record_chapter.record(PROJECT, PROJECT.chapters()[0], "cpu", tmp_path / "record")
     run = json.loads((tmp_path / "record" / "run.json").read_text(encoding="utf-8"))
     assert run["recorded"] == datetime.datetime.now(datetime.UTC).date().isoformat()

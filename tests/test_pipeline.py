@@ -307,7 +307,7 @@ def chapter(project, name, code, section="run"):
     (project / "snippets" / f"{name}.py").write_text(f"# --8<-- [start:{section}]\n{code}\n# --8<-- [end:{section}]\n")
 
 
-def test_regenerate_refuses_what_cannot_be_recorded_and_records_nothing(project):
+def test_regenerate_refuses_what_cannot_be_recorded_and_records_nothing(project, tmp_path):
     chapter(project, "crash", "import ctypes\nctypes.string_at(0)", section="boom")
     chapter(project, "early", "import os\nos._exit(0)")
     chapter(project, "shuffled", "print(set('abcdefghijklmnop'))")
@@ -320,6 +320,8 @@ def test_regenerate_refuses_what_cannot_be_recorded_and_records_nothing(project)
     fences = "".join(f'```python\n--8<-- "snippets/{name}.py:{sections.get(name, "run")}"\n```\n\n' for name in names)
     for language in ("zh", "en"):
         (project / "docs" / language / "bad.md").write_text(f"# Bad\n\n{fences}")
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
     started = time.monotonic()
     code, output = run(
         project,
@@ -327,6 +329,7 @@ def test_regenerate_refuses_what_cannot_be_recorded_and_records_nothing(project)
         *[f"snippets/{name}.py" for name in names],
         COURSE_TIME_LIMIT="3",
         DEMO_ROOT=str(project),
+        TMPDIR=str(temporary),
     )
     assert code == 1 and time.monotonic() - started < 60, output
     assert "snippets/crash.py crashed (SIGSEGV) in section 'boom'" in output
@@ -336,6 +339,7 @@ def test_regenerate_refuses_what_cannot_be_recorded_and_records_nothing(project)
     assert "snippets/writer.py wrote into the project: leak.txt" in output
     assert not any((project / "docs" / "outputs" / name).exists() for name in names), "nothing half-recorded"
     assert "notebooks not made" in output and not notebook.exists()
+    assert not list(temporary.iterdir()), "a crashed chapter's working folder is removed too"
 
 
 def test_the_test_command_fails_when_a_chapter_ends_the_process(project):
