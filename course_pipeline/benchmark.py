@@ -106,14 +106,11 @@ def page_weights(site: Path) -> tuple[int, str, int]:
     """(total site bytes, heaviest page, its bytes with everything it loads)"""
     from playwright.sync_api import sync_playwright
 
-    from course_pipeline.links import serve
+    from course_pipeline.links import launch_chromium, serve
 
     heaviest = ("", 0)
     with serve(site) as address, sync_playwright() as driver:
-        browser = driver.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(driver)
         for html in sorted(site.rglob("index.html")):
             path = html.parent.relative_to(site).as_posix()
             url = "" if path == "." else path + "/"

@@ -5,20 +5,16 @@ import contextlib
 import fcntl
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from course_pipeline.links import serve
+from course_pipeline.links import launch_chromium, serve
 from course_pipeline.pytest_plugin import is_worker, needs_site, run_folder
 from course_pipeline.pytest_plugin import project as the_project
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
@@ -92,22 +88,13 @@ def site_url(built_site):
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium, one for the whole session (Playwright drives one at a time)."""
+    """Headless Chromium (course_pipeline/links.py), one for the whole session (Playwright drives one at a time)."""
     playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install it with `bash .ci/setup` (Debian's chromium package)")
     with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        try:
+            launched = launch_chromium(driver)
+        except FileNotFoundError as error:
+            pytest.fail(str(error))
         yield launched
         launched.close()
 
