@@ -3,11 +3,13 @@ version it was not checked against, and COURSE_PATCHES=off builds without the op
 the sites built with and without them byte for byte)."""
 
 import importlib
+import os
 import pkgutil
 
 import pytest
 
 from course_pipeline import patches
+from course_pipeline.patches import mkdocs_jupyter_cache
 
 MODULES = [
     importlib.import_module(f"course_pipeline.patches.{module.name}")
@@ -41,3 +43,11 @@ def test_the_switch_turns_the_optional_patches_off(monkeypatch):
     assert set(patches.BUILD_PATCHES) | {"mkdocs_notebook_pages", "pytest_markdown_docs"} == {
         module.__name__.rsplit(".", 1)[1] for module in MODULES
     }, "every patch module is listed in patches/__init__.py"
+
+
+def test_notebooks_are_rendered_ahead_only_when_there_are_enough_to_pay_for_a_process(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    per_process = mkdocs_jupyter_cache.NOTEBOOKS_PER_PROCESS
+    assert mkdocs_jupyter_cache.processes_for(2) == 0  # an edited chapter's notebooks, one per language
+    assert mkdocs_jupyter_cache.processes_for(per_process) == 1
+    assert mkdocs_jupyter_cache.processes_for(34) == 2  # a first build: one process per core

@@ -20,6 +20,7 @@ import urllib.request
 import pytest
 
 from course_pipeline import records
+from course_pipeline.patches import mkdocs_jupyter_cache
 from course_pipeline.pytest_plugin import project as this_project
 from course_pipeline.recorder import alive
 
@@ -203,6 +204,10 @@ def test_outputs_that_differ_on_cuda_are_shown_in_device_tabs(project):
 def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(project):
     """The build's memos (course_pipeline/memos.py) never serve a result made from other inputs, and notebooks
     rendered ahead in other processes (patches/mkdocs_jupyter_cache.py) are what mkdocs-jupyter renders itself."""
+    for language in ("zh", "en"):  # a second chapter page: four notebooks, enough to be rendered ahead
+        page = '# More\n\n```python\n--8<-- "snippets/demo.py:index"\n```\n'
+        (project / "docs" / language / "more.md").write_text(page)
+    assert mkdocs_jupyter_cache.processes_for(4) == 1
     code, output = build(project, "before")
     assert code == 0, output
     memos = project / ".cache" / "site-build"
@@ -221,7 +226,7 @@ def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(proj
     code, output = build(project, "memoized")
     assert code == 0, output
     assert "recorded snippets/demo.py" in output, "the edited chapter runs again"
-    assert len(list((project / ".cache" / "mkdocs-jupyter").iterdir())) == 2, "each language's notebook is kept"
+    assert len(list((project / ".cache" / "mkdocs-jupyter").iterdir())) == 4, "each language's notebooks are kept"
     shutil.rmtree(project / ".cache")  # the memos, nbconvert's templates, mkdocs-jupyter's notebooks
     code, output = build(project, "scratch", COURSE_PATCHES="off")
     assert code == 0, output

@@ -4,9 +4,10 @@ notebooks and render them again next time. Mark every language's notebooks as us
 `_used_cache_paths`, with its own cache key), so that a rebuild with no notebook changed renders none.
 
 It also renders the notebooks one after the other, in the build's process: about half of a first build. So
-render_ahead() renders those not in its cache yet in other processes, as its own render() would (same
-function, same arguments, same cache entry, written whole), while the build goes on with the other pages; the
-build waits for a notebook's entry before rendering that page (wait_for), and renders it itself if that failed.
+render_ahead() renders those not in its cache yet in other processes (when there are enough to pay for starting
+them), as its own render() would (same function, same arguments, same cache entry, written whole), while the
+build goes on with the other pages; the build waits for a notebook's entry before rendering that page
+(wait_for), and renders it itself if that failed.
 """
 
 import contextlib
@@ -39,6 +40,15 @@ def keep_every_language(config, docs: Path) -> None:
         jupyter._used_cache_paths.add(_cache_path(jupyter, notebook))
 
 
+NOTEBOOKS_PER_PROCESS = 4  # a process starting (importing nbconvert: a second of work) must have enough to do
+
+
+def processes_for(missing: int) -> int:
+    """Processes to render `missing` notebooks ahead: none for a few (the build renders them sooner itself, as
+    after an edit under `mkdocs serve`), at most one per core."""
+    return min(os.cpu_count() or 1, missing // NOTEBOOKS_PER_PROCESS)
+
+
 def render_ahead(config, docs: Path, first_language: str) -> None:
     """Start rendering every language's notebooks that are not in the cache, in other processes, in the order
     the build asks for them (the first language's build first, each folder's files in alphabetical order)."""
@@ -49,11 +59,11 @@ def render_ahead(config, docs: Path, first_language: str) -> None:
     in_order = sorted(docs.glob("*/notebooks/*.ipynb"), key=lambda path: (path.parts[-3] != first_language, path))
     entries = {str(notebook): _cache_path(jupyter, notebook) for notebook in in_order}
     missing = [(path, str(entry)) for path, entry in entries.items() if not entry.exists() and path not in _rendering]
-    if not missing:
+    if not missing or (_pool is None and not processes_for(len(missing))):
         return
     if _pool is None:  # spawned, not forked: `mkdocs serve` has threads
         _pool = ProcessPoolExecutor(
-            os.cpu_count() or 1, mp_context=get_context("spawn"), initializer=end_with, initargs=(os.getpid(),)
+            processes_for(len(missing)), mp_context=get_context("spawn"), initializer=end_with, initargs=(os.getpid(),)
         )
     options = {name: jupyter.config[name] for name in OPTIONS}
     for notebook, cache_path in missing:
