@@ -3,9 +3,10 @@ or `visits.phone(path)` (the `visits` fixture, conftest.py) for what a page show
 page and gathers everything they check; the others read it. pytest-xdist keeps a page's tests in one worker
 (course_pipeline/pytest_plugin.py: GroupScheduling), so each page is loaded once per screen in the whole run.
 
-- laptop (1366x800, light): with every answer opened: images, math, code blocks, outputs, exercises, axe-core's
-  violations, what each copy button copies; a screenshot of key pages; what the page asked for and logged from
-  its load until then; last, where the language switcher leads.
+- laptop (1366x800, light): with every answer opened: images, math (typeset, with no blank line around display
+  math), code blocks, outputs, exercises, axe-core's violations, what each copy button copies; a screenshot of
+  key pages; what the page asked for and logged from its load until then; last, where the language switcher
+  leads.
 - phone (390x844): the page's width as loaded, then with answers opened: copy buttons and display math.
 """
 
@@ -62,6 +63,11 @@ LOADED = """() => ({
     broken: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0 &&
         i.getBoundingClientRect().width > 0)).map(i => i.getAttribute('src')),
     untypeset: UNTYPESET.map(m => m.textContent.slice(0, 40)),
+    looseMath: [...document.querySelectorAll('div.arithmatex')].filter(box => {
+        const math = box.querySelector('.katex-display'), style = math && getComputedStyle(math);
+        return math && box.getBoundingClientRect().height > math.getBoundingClientRect().height +
+            parseFloat(style.marginTop) + parseFloat(style.marginBottom) + 1;
+    }).map(box => box.textContent.slice(0, 40)),
 })""".replace("UNTYPESET", UNTYPESET)
 
 CODE_BLOCKS = """() => ({

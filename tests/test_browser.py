@@ -30,6 +30,7 @@ def test_page_loads_cleanly(visits, site_url, path):
     assert not seen["problems"], f"/{path}: " + "; ".join(seen["problems"])
     assert not seen["broken"], f"/{path}: these images did not load or have no size: {seen['broken']}"
     assert not seen["untypeset"], f"/{path}: math not typeset by KaTeX: {seen['untypeset']}"
+    assert not seen["looseMath"], f"/{path}: display math with blank lines above and below it: {seen['looseMath']}"
 
 
 def test_chinese_text_renders(tab, site_url):
