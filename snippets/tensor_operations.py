@@ -17,6 +17,11 @@ print("t[:, 1]:    ", t[:, 1])
 print("t[-1]:      ", t[-1])
 print("t[::2, ::3]:", t[::2, ::3].tolist())
 print("t[0:2, 1:3]:", t[0:2, 1:3].tolist(), "shape", t[0:2, 1:3].shape)
+print("t[0].flip(0):", t[0].flip(0))
+try:
+    t[0, ::-1]
+except ValueError as err:
+    print("t[0, ::-1]:  ValueError:", err)
 # --8<-- [end:basic-indexing]
 
 # --8<-- [start:slice-is-view]

@@ -140,6 +140,7 @@ try:
 except RuntimeError as err:
     print("RuntimeError:", err)
 print("x_dev + y_dev:  ", (x_dev + y_dev).shape, (x_dev + y_dev).device)
+print("x_dev * torch.tensor(2.0):", (x_dev * torch.tensor(2.0)).device)
 # --8<-- [end:mixing-devices]
 
 # --8<-- [start:device-to-numpy]
