@@ -34,6 +34,7 @@ loss = (error**2).mean()
 print("grad_fn:", yhat.grad_fn.name(), error.grad_fn.name(),
       loss.grad_fn.name())
 print("grad_fn of a and of x_train:", a.grad_fn, x_train.grad_fn)
+print("grad_fn of loss > 0.5:", (loss > 0.5).grad_fn)
 # --8<-- [end:forward]
 
 # --8<-- [start:graph-yhat]
