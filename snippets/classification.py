@@ -259,9 +259,18 @@ for epoch in range(100):
 soft_model.eval()
 with torch.no_grad():
     soft_acc = accuracy(soft_model(x_test), y_test)
+    predicted = soft_model(x_test).argmax(dim=1)
+    train_probs = soft_model(x_train)
+    losses = nn.functional.cross_entropy(train_probs, y_train, reduction="none")
+    wrong = train_probs.argmax(dim=1) != y_train
 print(f"softmax as last layer: loss {loss.item():.4f}, "
       f"test accuracy {soft_acc:.4f}")
 print(f"lowest loss it can reach: {np.log(1 + 9 / np.e):.4f}")
+print("test images predicted as each digit:",
+      torch.bincount(predicted, minlength=10).tolist())
+print(f"training images it gets wrong: {wrong.sum().item()}, "
+      f"mean loss {losses[wrong].mean():.4f} "
+      f"(right ones: {losses[~wrong].mean():.4f})")
 # --8<-- [end:exercise-softmax-layer]
 
 # --8<-- [start:exercise-binary]
