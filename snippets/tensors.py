@@ -163,6 +163,8 @@ except (RuntimeError, TypeError) as err:
     print(f"{type(err).__name__}:", err)
 
 print("b.detach().cpu().numpy():", b.detach().cpu().numpy().round(4))
+with torch.no_grad():  # nothing is recorded here
+    print("b.cpu().numpy() under no_grad:", b.cpu().numpy().round(4))
 # --8<-- [end:grad-to-numpy]
 
 # --8<-- [start:item]
