@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from course_pipeline import links
 from course_pipeline.links import check_site
 from course_pipeline.pytest_plugin import project
 
@@ -64,3 +65,9 @@ def test_the_link_check_names_what_is_broken_and_where(tmp_path):
     assert "has no #shape" in problems[1 - 1]
     assert "en/models/, which is not in the site" in problems[1]
     assert "<img> points to outputs/graph.svg" in problems[2]
+
+
+def test_a_missing_browser_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(links, "CHROMIUM", tmp_path / "chromium-headless-shell")
+    with pytest.raises(FileNotFoundError, match=r"install it with `bash \.ci/setup`"):
+        links.launch_chromium(driver=None)  # refused before the driver is used
