@@ -394,11 +394,18 @@ resumed.generator.set_state(saved)
 print("state restored, epoch 2:", order(resumed))
 # --8<-- [end:loader-rng-not-restored]
 
+# --8<-- [start:device-compared-with-string]
+for choice in ("cuda", torch.device("cuda")):
+    print(repr(choice), "== 'cuda':", choice == "cuda",
+          "| torch.device(...).type:", torch.device(choice).type)
+# --8<-- [end:device-compared-with-string]
+
 # --8<-- [start:pin-memory-without-accelerator]
 data = TensorDataset(x.cpu(), y.cpu())
 xb, yb = next(iter(DataLoader(data, batch_size=40, pin_memory=True)))
 print("pinned:", xb.is_pinned())
-loader = DataLoader(data, batch_size=40, pin_memory=(device == "cuda"))
+on_cuda = torch.device(device).type == "cuda"
+loader = DataLoader(data, batch_size=40, pin_memory=on_cuda)
 xb, yb = next(iter(loader))
 print("pinned:", xb.is_pinned())
 # --8<-- [end:pin-memory-without-accelerator]

@@ -173,7 +173,7 @@ tmpdir = tempfile.TemporaryDirectory()
 def rng_states():
     states = {"torch": torch.get_rng_state(),
               "loader": loader_gen.get_state()}
-    if device == "cuda":
+    if torch.device(device).type == "cuda":
         states["cuda"] = torch.cuda.get_rng_state()
     return states
 
@@ -185,6 +185,7 @@ def save_checkpoint(path, model, optimizer, scheduler, state):
         "scheduler": scheduler.state_dict(),
         "state": state,
         "rng": rng_states(),
+        "scaling": {"mean": torch.tensor(mean), "std": torch.tensor(std)},
     }
     torch.save(checkpoint, path + ".tmp")
     os.replace(path + ".tmp", path)
@@ -198,7 +199,7 @@ def load_checkpoint(path, model, optimizer, scheduler, restore_rng=True):
     if restore_rng:
         torch.set_rng_state(checkpoint["rng"]["torch"])
         loader_gen.set_state(checkpoint["rng"]["loader"])
-        if device == "cuda":
+        if torch.device(device).type == "cuda":
             torch.cuda.set_rng_state(checkpoint["rng"]["cuda"])
     return checkpoint["state"]
 
@@ -262,6 +263,35 @@ state = fit(model, optimizer, scheduler, new_state(), main_dir,
 print(f"best epoch {state['best_epoch']}, "
       f"validation loss {state['best_val_loss']:.4f}")
 # --8<-- [end:fit]
+
+# --8<-- [start:fixed-schedules]
+def rates_per_epoch(make_scheduler, epochs=8, scheduler_first=False):
+    weight = nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([weight], lr=0.1)
+    sched = make_scheduler(opt)
+    rates = []
+    for epoch in range(epochs):
+        if scheduler_first:
+            sched.step()
+        rates.append(opt.param_groups[0]["lr"])
+        opt.step()  # stands for an epoch of training
+        if not scheduler_first:
+            sched.step()
+    return [round(rate, 4) for rate in rates]
+
+
+def step_lr(opt):
+    return torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+
+
+def cosine(opt):
+    return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=8)
+
+
+print("StepLR:     ", rates_per_epoch(step_lr))
+print("cosine:     ", rates_per_epoch(cosine))
+print("wrong order:", rates_per_epoch(step_lr, scheduler_first=True))
+# --8<-- [end:fixed-schedules]
 
 # --8<-- [start:curves-en]
 import matplotlib.pyplot as plt
@@ -372,7 +402,7 @@ for keep in ("torch", "loader"):
                            weights_only=True)["rng"]
     if keep == "torch":
         torch.set_rng_state(saved_rng["torch"])
-        if device == "cuda":
+        if torch.device(device).type == "cuda":
             torch.cuda.set_rng_state(saved_rng["cuda"])
     else:
         loader_gen.set_state(saved_rng["loader"])
