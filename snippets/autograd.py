@@ -139,6 +139,12 @@ try:
 except RuntimeError as err:
     print("RuntimeError:", err)
 
+w.grad = None
+out = w.sigmoid()
+out.detach().numpy()[:] = 0  # NumPy writes past the version counter
+out.sum().backward()
+print("after writing via NumPy:", w.grad)
+
 with torch.no_grad():
     sig = w.sigmoid()
     print("the right gradient:   ", sig * (1 - sig))

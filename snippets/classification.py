@@ -117,6 +117,11 @@ soft = one_hot.float()
 print("target:", tuple(soft.shape), soft.dtype)
 print(f"one-hot float32 target: {loss_fn(logits, soft).item():.4f}")
 print(f"class-index target:     {loss_fn(logits, y3).item():.4f}")
+
+smoothed = nn.CrossEntropyLoss(label_smoothing=0.1)
+mixed = 0.9 * soft + 0.1 / 10
+print(f"label_smoothing=0.1:    {smoothed(logits, y3).item():.4f}")
+print(f"0.9 * one-hot + 0.1/10: {loss_fn(logits, mixed).item():.4f}")
 # --8<-- [end:class-probabilities]
 
 # --8<-- [start:no-softmax-before-loss]
