@@ -196,7 +196,8 @@ def collate_and_tag(samples):
 
 
 def main():
-    print("start method:", mp.get_start_method())
+    print("start method:", mp.get_start_method(allow_none=True)
+          or mp.get_all_start_methods()[0])
     loaded = {}
     for workers in [0, 2]:
         loader = DataLoader(csv_data, batch_size=25, num_workers=workers,
@@ -215,6 +216,7 @@ if __name__ == "__main__":
 
 # --8<-- [start:exercise-epoch-loss]
 loader = DataLoader(train_data, batch_size=32, shuffle=False)
+model.eval()
 with torch.no_grad():
     losses, sizes = [], []
     for x_batch, y_batch in loader:

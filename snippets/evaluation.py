@@ -243,6 +243,7 @@ print("requires_grad:", y_new.requires_grad, "| device:", y_new.device)
 # --8<-- [end:predict]
 
 # --8<-- [start:exercise-numpy-losses]
+import pickle
 import textwrap
 
 losses = [np.mean([0.5, 0.25]), np.mean([0.25, 0.125])]
@@ -250,7 +251,7 @@ print(type(losses[0]).__name__)
 torch.save({"epoch": 2, "val_losses": losses}, path)
 try:
     torch.load(path, map_location=device)
-except Exception as err:
+except pickle.UnpicklingError as err:
     print(type(err).__name__)
     for line in str(err).splitlines():
         if "changed the default" in line or "Unpickler error" in line:

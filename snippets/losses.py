@@ -119,7 +119,8 @@ torch.manual_seed(42)
 a = torch.randn(1, requires_grad=True, device=device)
 b = torch.randn(1, requires_grad=True, device=device)
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # we have seen the warning already
+    # we have seen this warning already
+    warnings.filterwarnings("ignore", message="Using a target size")
     loss = train(a, b, nn.MSELoss(), y_flat)
 
 print(f"trained on the (80,) target: a = {a.item():.4f}, b = {b.item():.4f}")

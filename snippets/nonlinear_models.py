@@ -56,10 +56,10 @@ torch.manual_seed(0)
 first, second = nn.Linear(3, 4), nn.Linear(4, 2)
 stacked = nn.Sequential(first, second).to(device)
 
-W = second.weight @ first.weight
-b = second.weight @ first.bias + second.bias
 single = nn.Linear(3, 2).to(device)
 with torch.no_grad():
+    W = second.weight @ first.weight
+    b = second.weight @ first.bias + second.bias
     single.weight.copy_(W)
     single.bias.copy_(b)
 
@@ -209,7 +209,8 @@ before = net[0].weight.detach().clone()
 
 
 def dead_units(net):
-    hidden = net[1](net[0](x_train))
+    with torch.no_grad():
+        hidden = net[1](net[0](x_train))
     return (hidden == 0).all(dim=0)
 
 
@@ -243,7 +244,7 @@ def first_layer_grad(activation, depth, kaiming=False):
         layers += [layer, activation()]
     stack = nn.Sequential(*layers).to(device)
     stack(batch).sum().backward()
-    return stack[0].weight.grad.norm().item()
+    return torch.linalg.vector_norm(stack[0].weight.grad).item()
 
 
 print("depth   sigmoid     ReLU   ReLU, Kaiming init")

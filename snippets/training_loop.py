@@ -172,7 +172,7 @@ for (name, p), g in zip(model.named_parameters(), before):
 
 def grad_norm(model):
     grads = [p.grad.flatten() for p in model.parameters()]
-    return torch.cat(grads).norm().item()
+    return torch.linalg.vector_norm(torch.cat(grads)).item()
 
 
 print(f"norm after clipping: {grad_norm(model):.7f}")

@@ -105,6 +105,12 @@ test_loader = DataLoader(test_data, batch_size=256)
 print("batches per epoch:", len(train_loader))
 print("loader state:", loader_gen.get_state().dtype,
       tuple(loader_gen.get_state().shape))
+
+before = torch.get_rng_state()
+for batch in val_loader:
+    pass
+print("a pass over val_loader drew from the global generator:",
+      not torch.equal(before, torch.get_rng_state()))
 # --8<-- [end:make-loaders]
 
 # --8<-- [start:make-model]
