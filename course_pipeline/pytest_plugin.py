@@ -157,7 +157,7 @@ def _group_named_by(here: Project, value: str) -> str | None:
     return None
 
 
-@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # pytest-xdist's hook, asked before its own answer
 def pytest_xdist_auto_num_workers(config):
     """`-n auto` (pytest.ini) is one worker per core, but no worker at all when the run concerns one chapter (the
     inner loop, `pytest docs/zh/<page>.md docs/en/<page>.md`, or a project of one chapter): its tests run in one

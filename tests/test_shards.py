@@ -89,3 +89,16 @@ def test_a_chapter_s_code_runs_in_one_worker(tmp_path):
     for page in ("tensors", "losses"):
         workers = set(re.findall(rf"\[(gw\d+)\].*PASSED docs/\w+/{page}\.md", done.stdout))
         assert len(workers) == 1, f"the blocks of {page}.md ran in workers {workers}, not in one"
+
+
+def test_one_chapter_s_pages_start_no_workers():
+    """The inner loop (`pytest docs/zh/<page>.md docs/en/<page>.md`) runs in this process: workers would only add
+    their start-up (pytest_plugin.py: pytest_xdist_auto_num_workers, asked before pytest-xdist's own answer)."""
+    pages = [f"docs/{language}/losses.md" for language in ("zh", "en")]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", "no_such_test"] + pages,
+        cwd=project().root,
+        capture_output=True,
+        text=True,
+    )
+    assert "workers" not in done.stdout, done.stdout[-2000:]
