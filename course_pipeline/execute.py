@@ -4,8 +4,8 @@ What a section shows is what a reader sees when running it: its printed text (wa
 "UserWarning: ..." lines), the torchviz graph its last line evaluates to, and the matplotlib figures it draws.
 
 A chapter runs as a reader's fresh Python would, and cannot harm the run around it: in a scratch working
-directory (files it writes into the project are an error), within the project's time limit, with os._exit()
-turned into an error, and with the global state it changes (default dtype, print options, grad mode,
+directory (a file it writes, changes or removes in the project is an error), within the project's time limit,
+with os._exit() turned into an error, and with the global state it changes (default dtype, print options, grad mode,
 deterministic mode, warning filters, environment...) put back afterwards. A section that prints more than the
 output limit, or text no terminal could print, is an error.
 """
@@ -72,26 +72,45 @@ def run_chapter(project: Project, chapter: str, progress=None, scratch: str | No
                 run.error = _output_problem(project, section, run.output)
             if run.error:
                 break
-    left = sorted(project_files(project.root) - before)
-    if left:
+    changed = changes(before, project_files(project.root))
+    if changed:
         raise SnippetError(
-            f"{chapter} wrote into the project: {', '.join(left)} (new since it started). A chapter writes its "
-            f"files into its working folder or a temporary one: fix the chapter; if another program made them "
-            f"meanwhile, run again"
+            f"{chapter} changed the project: {', '.join(changed)} since it started. A chapter writes its files "
+            f"into its working folder or a temporary one: fix the chapter (git shows what it changed); if another "
+            f"program changed them meanwhile, run again"
         )
     return runs
 
 
-IGNORED = {".git", ".venv", ".cache", "site", "__pycache__", "node_modules", ".pytest_cache"}
+# Folders of tools and caches, by name anywhere or by path from the project's root: not the project's content.
+IGNORED = {".git", ".venv", ".cache", "site", "__pycache__", "node_modules", ".pytest_cache", ".ci/screenshots"}
 
 
-def project_files(root: Path) -> set[str]:
-    """Every file of the project, the folders of tools and caches left out."""
-    found = set()
+def project_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the project, with its size and modification time, the folders of IGNORED left out."""
+    found = {}
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = [name for name in subfolders if name not in IGNORED]
-        found.update(os.path.relpath(os.path.join(folder, name), root) for name in files)
+        subfolders[:] = [
+            name for name in subfolders if name not in IGNORED and _relative(folder, name, root) not in IGNORED
+        ]
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):  # removed meanwhile
+                stat = os.stat(os.path.join(folder, name))
+                found[_relative(folder, name, root)] = (stat.st_size, stat.st_mtime_ns)
     return found
+
+
+def _relative(folder: str, name: str, root: Path) -> str:
+    return Path(os.path.relpath(os.path.join(folder, name), root)).as_posix()
+
+
+def changes(before: dict, after: dict) -> list[str]:
+    """The files new, changed or removed between two project_files(), each saying which."""
+    return sorted(
+        [f"{path} (new)" for path in after.keys() - before.keys()]
+        + [f"{path} (changed)" for path in after.keys() & before.keys() if after[path] != before[path]]
+        + [f"{path} (removed)" for path in before.keys() - after.keys()]
+    )
 
 
 @contextlib.contextmanager

@@ -82,8 +82,37 @@ def test_a_chapter_that_writes_into_the_project_fails_and_is_not_told_to_delete(
     with pytest.raises(SnippetError) as raised:
         run_chapter(project, "snippets/writer.py")
     message = str(raised.value)
-    assert "snippets/writer.py wrote into the project: snippets/made.txt" in message
+    assert "snippets/writer.py changed the project: snippets/made.txt (new)" in message
     assert "another program" in message and "delete" not in message.lower()  # they may be a contributor's files
+
+
+def test_a_chapter_that_changes_or_removes_a_project_file_fails(tmp_path, monkeypatch):
+    (tmp_path / "LICENSE").write_text("MIT\n")
+    (tmp_path / "notes.txt").write_text("mine\n")
+    change = f"open({str(tmp_path / 'LICENSE')!r}, 'a').write('oops')\n" + (
+        f"import os\nos.remove({str(tmp_path / 'notes.txt')!r})"
+    )
+    project = project_with(tmp_path, monkeypatch, writer=section("write", change))
+    with pytest.raises(SnippetError) as raised:
+        run_chapter(project, "snippets/writer.py")
+    assert "snippets/writer.py changed the project: LICENSE (changed), notes.txt (removed)" in str(raised.value)
+
+
+def test_a_chapter_that_rewrites_a_file_it_left_fails_again(tmp_path, monkeypatch):
+    write = f"with open({str(tmp_path / 'snippets' / 'made.txt')!r}, 'w') as made:\n    made.write('x')"
+    project = project_with(tmp_path, monkeypatch, writer=section("write", write))
+    for _ in range(2):  # the file it left behind does not let a second run pass
+        with pytest.raises(SnippetError) as raised:
+            run_chapter(project, "snippets/writer.py")
+        assert "snippets/made.txt" in str(raised.value)
+
+
+def test_files_the_tools_write_are_not_the_project_s(tmp_path, monkeypatch):
+    write = f"import pathlib\npathlib.Path({str(tmp_path / '.ci' / 'screenshots')!r}).mkdir(parents=True)\n" + (
+        f"open({str(tmp_path / '.ci' / 'screenshots' / 'index.png')!r}, 'w').close()"
+    )
+    project = project_with(tmp_path, monkeypatch, writer=section("write", write))
+    assert error_of(project, "writer")[1] is None  # the browser tests' screenshots, written meanwhile
 
 
 def test_a_working_folder_given_is_used_and_kept(tmp_path, monkeypatch):

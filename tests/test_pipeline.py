@@ -341,7 +341,7 @@ def test_regenerate_refuses_what_cannot_be_recorded_and_records_nothing(project,
     assert "the chapter called os._exit(0)" in output
     assert "snippets/shuffled.py printed something else on a second run (with PYTHONHASHSEED=1" in output
     assert "section 'forever' of snippets/spin.py was still running after 3 s" in output
-    assert "snippets/writer.py wrote into the project: leak.txt" in output
+    assert "snippets/writer.py changed the project: leak.txt (new)" in output
     assert not any((project / "docs" / "outputs" / name).exists() for name in names), "nothing half-recorded"
     assert "notebooks not made" in output and not notebook.exists()
     assert not list(temporary.iterdir()), "a crashed chapter's working folder is removed too"
