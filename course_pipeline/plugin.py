@@ -86,7 +86,7 @@ class CoursePlugin(BasePlugin):
 
     def _check_records_and_notebooks(self):
         project = self.project
-        broken = project_checks.links_out_of_the_project(project) + project_checks.broken_includes(project)
+        broken = project_checks.problems(project)
         if broken:
             raise PluginError("\n".join(broken))
         if self.serving:

@@ -1,7 +1,15 @@
-"""Checks of the project as a whole that the build runs before anything else: include lines that name nothing,
-links that lead out of the project."""
+"""Checks of the project as a whole that the build and the regenerate command run before anything else: pages
+whose code fences cannot be read, include lines that name nothing, links that lead out of the project."""
+
+import difflib
 
 from course_pipeline.sections import read_sections
+
+
+def problems(project) -> list[str]:
+    """Everything that stops a build or a recording before it starts, each with the file and line where it is."""
+    unreadable = [str(error) for error in map(project.page_error, project.pages()) if error]
+    return links_out_of_the_project(project) + unreadable + broken_includes(project)
 
 
 def links_out_of_the_project(project):
@@ -19,12 +27,17 @@ def broken_includes(project):
     """Include lines that name a snippet file or section that does not exist, with where they are."""
     broken = []
     for page in project.pages():
+        if project.page_error(page):
+            continue  # problems() names it
         for include in project.includes(page):
             where = f"{include.page}:{include.line}"
             if not (project.root / include.path).is_file():
                 broken.append(f"{where}: includes {include.path}, which does not exist; fix the include line")
-            elif include.name not in [section.name for section in read_sections(project.root, include.path)]:
+            elif include.name not in (names := [section.name for section in read_sections(project.root, include.path)]):
+                close = difflib.get_close_matches(include.name, names, n=1)
+                guess = f" (did you mean '{close[0]}'?)" if close else ""
                 broken.append(
-                    f"{where}: {include.path} has no section '{include.name}'; fix the include line or add the section"
+                    f"{where}: {include.path} has no section '{include.name}'{guess}; fix the include line or add the "
+                    f"section"
                 )
     return broken

@@ -16,6 +16,7 @@ A page shows a section with a fence holding only an include line:
     ```
 """
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass
@@ -120,10 +121,12 @@ def parse_sections(path: str, text: str) -> tuple[Section, ...]:
 
 
 def section(root: Path, path: str, name: str) -> Section:
-    for found in read_sections(root, path):
+    sections = read_sections(root, path)
+    for found in sections:
         if found.name == name:
             return found
+    close = difflib.get_close_matches(name, [found.name for found in sections], n=1)
     raise SnippetError(
-        f"{path} has no section '{name}'; add '# --8<-- [start:{name}]' ... "
-        f"'# --8<-- [end:{name}]' to it, or fix the include"
+        f"{path} has no section '{name}'{f' (did you mean {close[0]!r}?)' if close else ''}; add "
+        f"'# --8<-- [start:{name}]' ... '# --8<-- [end:{name}]' to it, or fix the include"
     )

@@ -152,12 +152,13 @@ def test_twins_have_the_same_heading_ids(page, language):
     twin = PROJECT.twin(page, language)
     if not (PROJECT.root / twin).exists():
         pytest.skip(f"{twin} is missing (test_page_has_a_twin says so)")
-    for where in (page, twin):
-        missing = [f"{where}:{line}: {title}" for line, _, title, id_ in headings(where) if not id_]
-        assert not missing, (
-            "headings without an explicit id; end each with { #english-slug }, the same in every language:\n"
-            + "\n".join(missing)
-        )
+    missing = [
+        f"{where}:{line}: {title}" for where in (page, twin) for line, _, title, id_ in headings(where) if not id_
+    ]
+    assert not missing, (
+        "headings without an explicit id; end each with { #english-slug }, the same in every language:\n"
+        + "\n".join(missing)
+    )
     mine, theirs = headings(page), headings(twin)
     for (line, level, title, id_), (other_line, other_level, other_title, other_id) in zip(mine, theirs):
         assert (level, id_) == (other_level, other_id), (

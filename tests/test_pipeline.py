@@ -169,6 +169,15 @@ def test_code_written_on_a_page_fails(project):
     assert "docs/en/demo.md:6: python code written on the page" in output
 
 
+def test_regenerate_names_the_pages_it_cannot_read_and_makes_nothing(project):
+    edit(project / "docs" / "zh" / "demo.md", "demo.py:hello", "demo.py:helo")
+    edit(project / "docs" / "en" / "demo.md", '--8<-- "snippets/demo.py:hello"', 'print("typed by hand")')
+    code, output = run(project, "course_pipeline.regenerate")
+    assert code == 1 and "Traceback" not in output, output
+    assert "docs/zh/demo.md:6: snippets/demo.py has no section 'helo' (did you mean 'hello'?)" in output
+    assert "docs/en/demo.md:6: python code written on the page" in output
+
+
 def build(project, site, **environment):
     return run(project, "course_pipeline.build", "--site-dir", str(project / site), **environment)
 
@@ -340,6 +349,7 @@ def test_regenerate_refuses_what_cannot_be_recorded_and_records_nothing(project,
     assert "snippets/crash.py crashed (SIGSEGV) in section 'boom'" in output
     assert "the chapter called os._exit(0)" in output
     assert "snippets/shuffled.py printed something else on a second run (with PYTHONHASHSEED=1" in output
+    assert "(PYTHONHASHSEED=0)" in output and "(recorded)" not in output, "two runs, nothing recorded yet"
     assert "section 'forever' of snippets/spin.py was still running after 3 s" in output
     assert "snippets/writer.py changed the project: leak.txt (new)" in output
     assert not any((project / "docs" / "outputs" / name).exists() for name in names), "nothing half-recorded"
