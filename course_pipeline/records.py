@@ -108,13 +108,24 @@ def differences(project: Project, chapter: str, device: str, runs, sections=None
     folder = project.record_dir(chapter, device)
     shown = project.relative(folder)
     fix = f"if the new output is right, record it with: {REGENERATE} {chapter}"
-    if read_run(project, chapter, device) is None:
+    run = read_run(project, chapter, device)
+    if run is None:
         return [f"{chapter}: no outputs recorded for {device} in {shown}/; {fix}"]
-    return compare(recorded_files(folder), files_of(runs), shown, fix, sections)
+    found = recorded_files(folder)
+    if run.get("outputs") != digest_of(found):
+        why = (
+            "was changed by hand (the records no longer match their run.json); outputs are never typed, the code shows"
+        )
+        fix = f"record it with: {REGENERATE} {chapter}"
+        return compare(found, files_of(runs), shown, fix, sections, why)
+    return compare(found, files_of(runs), shown, fix, sections)
 
 
-def compare(found: dict[str, str], expected: dict[str, str], shown: str, fix: str, sections=None) -> list[str]:
-    """What differs between two sets of record files, one line (or diff) per file."""
+def compare(
+    found: dict[str, str], expected: dict[str, str], shown: str, fix: str, sections=None, why=None
+) -> list[str]:
+    """What differs between two sets of record files, one line (or diff) per file; `why` a recorded file differs
+    (by default: the code now shows something else)."""
     found_differences = []
     for name in sorted(set(found) | set(expected)):
         if sections is not None and name.split(".")[0] not in sections:
@@ -133,6 +144,6 @@ def compare(found: dict[str, str], expected: dict[str, str], shown: str, fix: st
                 )
             )
             found_differences.append(
-                f"{shown}/{name} is stale: the code now shows something else:\n{diff[:4000]}\n{fix}"
+                f"{shown}/{name} {why or 'is stale: the code now shows something else'}:\n{diff[:4000]}\n{fix}"
             )
     return found_differences

@@ -135,7 +135,8 @@ def test_a_changed_printed_number_fails_with_a_diff_and_the_command_to_rerecord(
 def test_a_hand_edited_output_fails(project):
     edit(project / "docs" / "outputs" / "demo" / "cpu" / "hello.txt", "4", "5")
     code, output = run_tests(project)
-    assert code != 0 and "hello.txt is stale" in output
+    assert code != 0 and "hello.txt was changed by hand" in output and "regenerate snippets/demo.py" in output
+    assert "the code now shows something else" not in output, "the code did not change"
 
 
 def test_a_deleted_section_fails_tests_and_build(project):
