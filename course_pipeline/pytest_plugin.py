@@ -92,12 +92,12 @@ class ChapterRunner(Runner):
             failed = list(runs.values())[-1]
             raise FenceFailure(
                 f"{where}: {chapter}:{name} did not run, because section '{failed.section.name}' "
-                f"({failed.section.where}) raised before it"
+                f"({failed.section.where}) failed before it"
             )
         run = runs[name]
         if run.error:
             raise FenceFailure(
-                f"{where}: the code of {chapter}:{name} (section starts at {run.section.where}) raised:\n{run.error}"
+                f"{where}: the code of {chapter}:{name} (section starts at {run.section.where}) failed:\n{run.error}"
             )
         stale = records.differences(project(), chapter, chapter_device(chapter), list(runs.values()), sections={name})
         if stale:

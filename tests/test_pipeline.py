@@ -121,6 +121,13 @@ def test_a_broken_snippet_names_the_page_line_and_the_snippet_line(project):
     assert 'snippets/demo.py", line 7' in output and "IndexError: list index out of range" in output
 
 
+def test_the_sections_after_a_failed_one_say_which_failed(project):
+    edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 2, undefined)")
+    code, output = run_tests(project)
+    assert code != 0 and "NameError: name 'undefined' is not defined" in output
+    assert "snippets/demo.py:index did not run, because section 'hello' (snippets/demo.py:2) failed before it" in output
+
+
 def test_a_changed_printed_number_fails_with_a_diff_and_the_command_to_rerecord(project):
     edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 3)")
     code, output = run_tests(project)
