@@ -250,7 +250,8 @@ def _run_section(project: Project, section: Section, namespace: dict, run: Secti
         shown.write(f"{category.__name__}: {message}\n")
 
     try:
-        with contextlib.redirect_stdout(shown), warnings.catch_warnings():
+        # what it writes to stderr shows in a reader's terminal and notebook too
+        with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown), warnings.catch_warnings():
             show_warnings_as_python_does()
             warnings.showwarning = show_warning
             exec(compile(tree, filename, "exec"), namespace)
@@ -258,11 +259,13 @@ def _run_section(project: Project, section: Section, namespace: dict, run: Secti
             run.images += _take_figures()  # drawing may warn too (a missing glyph, say): part of the output
     finally:
         run.output = shown.getvalue()
-    address = re.search(r".*\bat 0x[0-9a-fA-F]+.*", run.output)
+    address = re.search(r"\bat 0x[0-9a-fA-F]{6,}", run.output)  # as in "<object at 0x7f3a2c1b4d30>"
     if address:
+        start, end = run.output.rfind("\n", 0, address.start()) + 1, run.output.find("\n", address.end())
         raise SnippetError(
             f"{section.where}: section '{section.name}' prints a memory address, which changes on "
-            f"every run: {address[0].strip()!r}; print something stable instead"
+            f"every run: {run.output[start : end if end >= 0 else None].strip()[:200]!r}; print something stable "
+            f"instead"
         )
     if value is None:
         return

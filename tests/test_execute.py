@@ -67,6 +67,28 @@ def test_an_output_over_the_limit_is_refused(tmp_path, monkeypatch):
     assert "section 'log' prints 4 kB, over the limit of 2 kB" in error and "output_limit_kb" in error
 
 
+def test_a_memory_address_is_refused_with_its_line(tmp_path, monkeypatch):
+    code = "print('first')\nprint(object.__new__(object))\nprint('the flag byte at 0xFF is set')"
+    project = project_with(tmp_path, monkeypatch, address=section("show", code))
+    with pytest.raises(SnippetError) as raised:
+        run_chapter(project, "snippets/address.py")
+    assert "prints a memory address, which changes on every run: '<object object at 0x" in str(raised.value)
+    short = project_with(tmp_path / "short", monkeypatch, flag=section("show", "print('the flag at 0xFF is set')"))
+    assert error_of(short, "flag")[1] is None  # a short hexadecimal number is no address
+
+
+def test_one_long_printed_line_is_refused_for_its_size_at_once(tmp_path, monkeypatch):
+    project = project_with(tmp_path, monkeypatch, long=section("line", "print('x' * 1_000_000)"))
+    error = error_of(project, "long")[1]  # not "still running after 1 s": the checks of its output take no time
+    assert "prints 1000 kB, over the limit" in error
+
+
+def test_what_a_section_writes_to_stderr_is_part_of_its_output(tmp_path, monkeypatch):
+    code = "import sys\nprint('out')\nprint('err', file=sys.stderr)\nprint('out again')"
+    project = project_with(tmp_path, monkeypatch, noisy=section("log", code))
+    assert run_chapter(project, "snippets/noisy.py")[0].output == "out\nerr\nout again\n"  # as a terminal shows
+
+
 def test_files_a_chapter_writes_land_in_a_scratch_folder(tmp_path, monkeypatch):
     project = project_with(
         tmp_path, monkeypatch, writer=section("write", "with open('out.txt', 'w') as out:\n    out.write('x')")
