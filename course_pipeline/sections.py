@@ -87,7 +87,13 @@ def marker(line: str, where: str) -> tuple[str, str] | None:
 
 @functools.lru_cache(maxsize=64)  # a page build asks for each section of a file in turn
 def parse_sections(path: str, text: str) -> tuple[Section, ...]:
-    lines = text.splitlines()
+    odd = re.search("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", text)
+    if odd:  # str.splitlines() breaks lines there, Python does not: what runs and what a reader sees would differ
+        raise SnippetError(
+            f"{path}:{text.count(chr(10), 0, odd.start()) + 1}: the character {odd[0]!r} breaks a line for some "
+            f"tools and not for Python; remove it"
+        )
+    lines = text.split("\n")
     sections, open_name, start, seen = [], None, 0, set()
     for number, line in enumerate(lines, 1):
         where = f"{path}:{number}"

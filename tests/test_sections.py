@@ -43,6 +43,10 @@ def test_an_escaped_marker_is_text():
         ("# --8<-- [start:a]\nx = 1\n", "snippets/demo.py:1: section 'a' is never closed"),
         ("# --8<-- [start:a]\n# --8<-- [end:a]\n", "snippets/demo.py:1: section 'a' is empty"),
         ("# --8<-- [start:a]\nx\n# --8<-- [end:b]\n", "snippets/demo.py:3: '\\[end:b\\]' does not close"),
+        (  # a comment to Python, two lines to str.splitlines(): the second would run, yet a reader never runs it
+            "# --8<-- [start:a]\nx = 1\n# note\x0cprint('typed')\n# --8<-- [end:a]\n",
+            "snippets/demo.py:3: the character .{6} breaks a line for some tools and not for Python",
+        ),
     ],
 )
 def test_broken_sections_name_the_line(text, message):
