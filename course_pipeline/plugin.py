@@ -5,6 +5,7 @@ The build only reads records (docs/outputs/) and notebooks; it never runs chapte
 or notebooks made from other code fail `mkdocs build`; `mkdocs serve` re-makes them on save instead.
 """
 
+import os
 import posixpath
 import sys
 from pathlib import Path
@@ -32,6 +33,7 @@ from course_pipeline.markdown import includes as read_includes
 from course_pipeline.markdown import join_cjk_lines
 from course_pipeline.patches import mkdocs_jupyter_cache
 from course_pipeline.project import OUTPUT_LIMIT_KB, TIME_LIMIT, Project
+from course_pipeline.record_chapter import SIMULATED
 from course_pipeline.regenerate import record_all
 from course_pipeline.sections import SnippetError
 
@@ -118,6 +120,17 @@ class CoursePlugin(BasePlugin):
                     f"{folder}/: its files were changed by hand (they no longer match its run.json); "
                     f"outputs are never typed: record them with: {records.REGENERATE} {chapter}"
                 )
+            simulated = [
+                project.relative(project.record_dir(chapter, name))
+                for name in device.DEVICES
+                if SIMULATED in ((records.read_run(project, chapter, name) or {}).get("hardware") or "")
+            ]
+            if simulated and device.OVERRIDE not in os.environ:  # the tests simulate a GPU machine on purpose
+                problems += [
+                    f"{folder}/: a simulated record ({device.OVERRIDE} on a machine without that device), not a "
+                    f"real run; the site shows real runs only: delete it, or record it on a GPU (.ci/gpu)"
+                    for folder in simulated
+                ]
         if problems:
             raise PluginError("\n".join(problems))
         if notebooks.stale_notebooks(project):

@@ -25,6 +25,7 @@ from course_pipeline.project import Project
 from course_pipeline.sections import SnippetError
 
 PROGRESS = "section: "
+SIMULATED = "a simulated CUDA record"  # the hardware of a record made with COURSE_DEVICES=cpu,cuda, no GPU
 
 
 def hardware(device: str) -> str:
@@ -33,7 +34,7 @@ def hardware(device: str) -> str:
 
         if torch.cuda.is_available():
             return f"{torch.cuda.get_device_name(0)}, CUDA {torch.version.cuda}"
-        return "no CUDA device (a simulated CUDA record)"
+        return f"no CUDA device ({SIMULATED})"
     cpuinfo = Path("/proc/cpuinfo")
     models = (
         [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]

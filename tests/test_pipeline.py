@@ -22,6 +22,7 @@ import pytest
 from course_pipeline import records
 from course_pipeline.patches import mkdocs_jupyter_cache
 from course_pipeline.pytest_plugin import project as this_project
+from course_pipeline.record_chapter import SIMULATED
 from course_pipeline.recorder import alive
 
 ROOT = this_project().root
@@ -216,6 +217,10 @@ def test_outputs_that_differ_on_cuda_are_shown_in_device_tabs(project):
     assert ">CPU</label>" in page and ">CUDA GPU</label>" in page
     assert "2 + 2 = 4 (on a GPU)" in page
     assert "CUDA GPU:" in page.split('class="page-stamp"')[1], "the stamp names the GPU run too"
+    info.update(hardware=f"no CUDA device ({SIMULATED})")  # made with COURSE_DEVICES=cpu,cuda, no GPU
+    (cuda / "run.json").write_text(json.dumps(info))
+    code, output = strict_build(project)
+    assert code != 0 and "docs/outputs/demo/cuda/: a simulated record" in output, output
 
 
 def test_a_rebuild_from_the_memos_makes_the_site_a_build_from_scratch_makes(project):
