@@ -242,7 +242,7 @@ def pytest_collection_modifyitems(config, items):
         staged.write_text(json.dumps(units), encoding="utf-8")
         staged.replace(path)  # every worker collects the same tests: the last one's file is as good as the first's
     shard = config.getoption("--shard")
-    if not shard:
+    if shard is None:  # an empty --shard '' is a mistake, not the whole suite
         return
     try:
         number, total = (int(part) for part in shard.split("/"))

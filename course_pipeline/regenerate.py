@@ -209,6 +209,13 @@ def main(argv=None) -> int:
     elif not record_all(project, stale):
         print("error: some chapters were not recorded (above); notebooks not made", file=sys.stderr)
         return 1
+    for chapter in sorted({chapter for chapter, _ in stale}):  # records this machine cannot make again
+        for name in set(device.DEVICES) - set(device.devices_for(project.root / chapter)):
+            if freshness.record_state(project, chapter, name) in ("other code", "edited"):
+                print(
+                    f"note: {project.relative(project.record_dir(chapter, name))}/ no longer matches {chapter}: the "
+                    f"site leaves it out until a machine with {name} records it (.ci/gpu)"
+                )
     from course_pipeline import notebooks  # nbformat takes a while to import: not before the chapters start
 
     for written in notebooks.write_stale(project):

@@ -217,6 +217,11 @@ def test_outputs_that_differ_on_cuda_are_shown_in_device_tabs(project):
     assert ">CPU</label>" in page and ">CUDA GPU</label>" in page
     assert "2 + 2 = 4 (on a GPU)" in page
     assert "CUDA GPU:" in page.split('class="page-stamp"')[1], "the stamp names the GPU run too"
+    edit(project / "snippets" / "demo.py", "2 + 2)", "2 + 3)")  # CPU records can be made again here, CUDA ones not
+    code, output = run(project, "course_pipeline.regenerate")
+    assert code == 0 and "note: docs/outputs/demo/cuda/ no longer matches snippets/demo.py" in output, output
+    edit(project / "snippets" / "demo.py", "2 + 3)", "2 + 2)")
+    assert run(project, "course_pipeline.regenerate")[0] == 0
     info.update(hardware=f"no CUDA device ({SIMULATED})")  # made with COURSE_DEVICES=cpu,cuda, no GPU
     (cuda / "run.json").write_text(json.dumps(info))
     code, output = strict_build(project)
