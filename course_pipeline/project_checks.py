@@ -1,5 +1,6 @@
 """Checks of the project as a whole that the build and the regenerate command run before anything else: pages
-whose code fences cannot be read, include lines that name nothing, links that lead out of the project."""
+without a twin, pages whose code fences cannot be read, include lines that name nothing, links that lead out of
+the project."""
 
 import difflib
 
@@ -9,7 +10,18 @@ from course_pipeline.sections import read_sections
 def problems(project) -> list[str]:
     """Everything that stops a build or a recording before it starts, each with the file and line where it is."""
     unreadable = [str(error) for error in map(project.page_error, project.pages()) if error]
-    return links_out_of_the_project(project) + unreadable + broken_includes(project)
+    return links_out_of_the_project(project) + missing_twins(project) + unreadable + broken_includes(project)
+
+
+def missing_twins(project) -> list[str]:
+    """Pages without a twin in some language: the site would show that language the other one's page."""
+    return [
+        f"{page} has no {language.code} twin: create {project.twin(page, language)} with the same code blocks (a "
+        f"page and its translation move together)"
+        for page in project.pages()
+        for language in project.languages
+        if not (project.root / project.twin(page, language)).exists()
+    ]
 
 
 def links_out_of_the_project(project):

@@ -162,6 +162,8 @@ def test_a_missing_twin_fails(project):
     code, output = run_tests(project)
     assert code != 0
     assert "docs/zh/demo.md has no en twin: create docs/en/demo.md" in output
+    code, output = strict_build(project)  # else the English site would show the Chinese page
+    assert code != 0 and "docs/zh/demo.md has no en twin: create docs/en/demo.md" in output, output
 
 
 def test_twins_that_show_different_code_fail(project):
