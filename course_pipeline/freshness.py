@@ -85,7 +85,7 @@ def record_state(project: Project, chapter: str, device_name: str) -> str:
         return "missing"
     if run.get("code") != chapter_code(project, chapter):
         return "other code"
-    if run.get("outputs") != records.digest_of(records.recorded_files(project.record_dir(chapter, device_name))):
+    if records.edited_by_hand(run, records.recorded_files(project.record_dir(chapter, device_name))):
         return "edited"
     return "fresh" if run.get("key") == record_key(project, chapter, device_name) else "other versions"
 

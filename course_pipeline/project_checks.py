@@ -2,9 +2,7 @@
 without a twin, pages whose code fences cannot be read, include lines that name nothing, links that lead out of
 the project."""
 
-import difflib
-
-from course_pipeline.sections import read_sections
+from course_pipeline.sections import did_you_mean, read_sections
 
 
 def problems(project) -> list[str]:
@@ -13,12 +11,13 @@ def problems(project) -> list[str]:
     return links_out_of_the_project(project) + missing_twins(project) + unreadable + broken_includes(project)
 
 
-def missing_twins(project) -> list[str]:
-    """Pages without a twin in some language: the site would show that language the other one's page."""
+def missing_twins(project, pages=None) -> list[str]:
+    """Pages (all, or those given) without a twin in some language: the site would show that language the other
+    one's page."""
     return [
         f"{page} has no {language.code} twin: create {project.twin(page, language)} with the same code blocks (a "
         f"page and its translation move together)"
-        for page in project.pages()
+        for page in (project.pages() if pages is None else pages)
         for language in project.languages
         if not (project.root / project.twin(page, language)).exists()
     ]
@@ -46,10 +45,8 @@ def broken_includes(project):
             if not (project.root / include.path).is_file():
                 broken.append(f"{where}: includes {include.path}, which does not exist; fix the include line")
             elif include.name not in (names := [section.name for section in read_sections(project.root, include.path)]):
-                close = difflib.get_close_matches(include.name, names, n=1)
-                guess = f" (did you mean '{close[0]}'?)" if close else ""
                 broken.append(
-                    f"{where}: {include.path} has no section '{include.name}'{guess}; fix the include line or add the "
-                    f"section"
+                    f"{where}: {include.path} has no section '{include.name}'{did_you_mean(include.name, names)}; fix "
+                    f"the include line or add the section"
                 )
     return broken

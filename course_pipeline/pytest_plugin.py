@@ -24,7 +24,7 @@ from course_pipeline.execute import run_chapter
 from course_pipeline.markdown import unindent_fences
 from course_pipeline.patches.pytest_markdown_docs import runner_api
 from course_pipeline.project import Project
-from course_pipeline.sections import INCLUDE, SnippetError, read_sections
+from course_pipeline.sections import INCLUDE, SnippetError, did_you_mean, read_sections
 
 Runner, register_runner = runner_api()
 
@@ -87,7 +87,10 @@ class ChapterRunner(Runner):
         except (SnippetError, FileNotFoundError) as error:
             raise FenceFailure(f"{where}: {error}") from None
         if name not in names:
-            raise FenceFailure(f"{where}: {chapter} has no section '{name}'; fix the include or add the section")
+            raise FenceFailure(
+                f"{where}: {chapter} has no section '{name}'{did_you_mean(name, names)}; fix the include or add the "
+                f"section"
+            )
         if name not in runs:
             failed = list(runs.values())[-1]
             raise FenceFailure(

@@ -63,6 +63,11 @@ def digest_of(files: dict[str, str]) -> str:
     return hashed.hexdigest()[:16]
 
 
+def edited_by_hand(run: dict, files: dict[str, str]) -> bool:
+    """Whether a record's files no longer match the digest its run.json holds."""
+    return run.get("outputs") != digest_of(files)
+
+
 def section_files(project: Project, chapter: str, device: str, name: str) -> tuple[str, list[Path]]:
     """The recorded printed text and image files of one section ("" and [] if it shows nothing)."""
     folder = project.record_dir(chapter, device)
@@ -112,7 +117,7 @@ def differences(project: Project, chapter: str, device: str, runs, sections=None
     if run is None:
         return [f"{chapter}: no outputs recorded for {device} in {shown}/; {fix}"]
     found = recorded_files(folder)
-    if run.get("outputs") != digest_of(found):
+    if edited_by_hand(run, found):
         why = (
             "was changed by hand (the records no longer match their run.json); outputs are never typed, the code shows"
         )

@@ -131,8 +131,13 @@ def section(root: Path, path: str, name: str) -> Section:
     for found in sections:
         if found.name == name:
             return found
-    close = difflib.get_close_matches(name, [found.name for found in sections], n=1)
     raise SnippetError(
-        f"{path} has no section '{name}'{f' (did you mean {close[0]!r}?)' if close else ''}; add "
+        f"{path} has no section '{name}'{did_you_mean(name, [found.name for found in sections])}; add "
         f"'# --8<-- [start:{name}]' ... '# --8<-- [end:{name}]' to it, or fix the include"
     )
+
+
+def did_you_mean(name: str, names: list[str]) -> str:
+    """ " (did you mean 'hello'?)" for the closest of names to a misspelt one, "" if none is close."""
+    close = difflib.get_close_matches(name, names, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
